@@ -1,0 +1,137 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.GroupConfig;
+import dev.vigil.core.EventSink;
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.ProtocolException;
+import dev.vigil.failover.HookRunner;
+import dev.vigil.store.AgentState;
+import dev.vigil.store.StateStore;
+import dev.vigil.time.Scheduler;
+import dev.vigil.transport.AgentReply;
+import dev.vigil.transport.ProbeReply;
+import dev.vigil.transport.ProbeRequest;
+import dev.vigil.transport.PromoteRequest;
+import dev.vigil.transport.ReleaseRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The agent on one node: for each group the node belongs to, answers probes, obeys Promote and
+ * Release from the current term, and holds or releases the floating IP by itself according to
+ * its lease (see {@link AgentGroup}). Single-threaded like the watcher.
+ */
+public final class Agent {
+    private final NodeId self;
+    private final ClusterConfig cluster;
+    private final Scheduler scheduler;
+    private final HookRunner hooks;
+    private final StateStore<AgentState> store;
+    private final EventSink sink;
+    private final FencingRule fencing;
+    private final Map<GroupId, AgentGroup> groups = new LinkedHashMap<>();
+
+    public Agent(NodeId self, ClusterConfig cluster, Scheduler scheduler, HookRunner hooks,
+            StateStore<AgentState> store, EventSink sink, FencingRule fencing) {
+        this.self = self;
+        this.cluster = cluster;
+        this.scheduler = scheduler;
+        this.hooks = hooks;
+        this.store = store;
+        this.sink = sink;
+        this.fencing = fencing;
+    }
+
+    public void start() {
+        for (GroupConfig g : cluster.groups()) {
+            if (g.node(self).isPresent()) {
+                groups.put(g.id(), new AgentGroup(this, g));
+            }
+        }
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("node " + self + " belongs to no group of the cluster file");
+        }
+        groups.values().forEach(AgentGroup::start);
+    }
+
+    public void stop() {
+        groups.values().forEach(AgentGroup::stop);
+    }
+
+    public ProbeReply onProbe(ProbeRequest r) {
+        checkNode(r.node());
+        if (!cluster.watchers().contains(r.watcher())) {
+            throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured watcher: " + r.watcher());
+        }
+        return group(r.group()).onProbe(r);
+    }
+
+    public void onPromote(PromoteRequest r, Consumer<AgentReply> reply) {
+        checkNode(r.node());
+        group(r.group()).onPromote(r, reply);
+    }
+
+    public void onRelease(ReleaseRequest r, Consumer<AgentReply> reply) {
+        checkNode(r.node());
+        group(r.group()).onRelease(r, reply);
+    }
+
+    /** This agent's state of every group, as it would answer a probe now. */
+    public List<ProbeReply> status() {
+        long now = scheduler.nowMillis();
+        List<ProbeReply> out = new ArrayList<>();
+        groups.values().forEach(g -> out.add(g.reply(now)));
+        return out;
+    }
+
+    private void checkNode(NodeId node) {
+        if (!self.equals(node)) {
+            throw new ProtocolException(ProtocolException.Code.UNKNOWN_NODE, "this agent is " + self + ", not " + node);
+        }
+    }
+
+    private AgentGroup group(GroupId id) {
+        AgentGroup g = groups.get(id);
+        if (g == null) {
+            throw new ProtocolException(ProtocolException.Code.UNKNOWN_GROUP, "node " + self + " is in no group " + id);
+        }
+        return g;
+    }
+
+    NodeId self() {
+        return self;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    HookRunner hooks() {
+        return hooks;
+    }
+
+    StateStore<AgentState> store() {
+        return store;
+    }
+
+    EventSink sink() {
+        return sink;
+    }
+
+    FencingRule fencing() {
+        return fencing;
+    }
+
+    int watchers() {
+        return cluster.watchers().size();
+    }
+
+    int majority() {
+        return cluster.majority();
+    }
+}

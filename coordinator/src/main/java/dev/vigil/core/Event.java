@@ -1,0 +1,89 @@
+package dev.vigil.core;
+
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+
+/**
+ * Every decision the protocol takes, with its reason. Watchers and agents emit these to an
+ * {@link EventSink}: the daemons log them as structured lines and stream them to operators, the
+ * simulator checks its invariants against them.
+ */
+public sealed interface Event {
+    long at();
+
+    GroupId group();
+
+    /** {@code Type k=v k=v}: one structured line, for logs and traces. */
+    default String describe() {
+        var sb = new StringBuilder(getClass().getSimpleName());
+        for (RecordComponent c : getClass().getRecordComponents()) {
+            if (c.getName().equals("at")) {
+                continue;
+            }
+            try {
+                Object v = c.getAccessor().invoke(this);
+                String s = String.valueOf(v);
+                sb.append(' ').append(c.getName()).append('=');
+                sb.append(s.indexOf(' ') >= 0 ? '"' + s + '"' : s);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A watcher's own view of a node changed: no valid reply for longer than down-after, or a reply again. */
+    record SdownChanged(long at, WatcherId watcher, GroupId group, NodeId node, boolean down, String reason)
+            implements Event {}
+
+    /** Enough SDOWN reports (own included) about the primary, or no longer. */
+    record OdownChanged(long at, WatcherId watcher, GroupId group, NodeId primary, boolean down, int reports,
+            int quorum) implements Event {}
+
+    record ElectionStarted(long at, WatcherId candidate, GroupId group, long term, String cause,
+            List<WatcherId> downReports) implements Event {}
+
+    record VoteGranted(long at, WatcherId voter, GroupId group, long term, WatcherId candidate) implements Event {}
+
+    record VoteRefused(long at, WatcherId voter, GroupId group, long term, WatcherId candidate, String reason)
+            implements Event {}
+
+    record ElectionLost(long at, WatcherId candidate, GroupId group, long term, int votes, int needed,
+            String reason) implements Event {}
+
+    record LeaderElected(long at, WatcherId leader, GroupId group, long term, int votes, int needed, String cause)
+            implements Event {}
+
+    /** One step of a leader's failover: release, fence, promote; with its result. */
+    record FailoverStep(long at, WatcherId leader, GroupId group, long term, String step, NodeId node,
+            String result) implements Event {}
+
+    record FailoverCompleted(long at, WatcherId leader, GroupId group, long term, NodeId oldPrimary,
+            NodeId newPrimary, long tookMs) implements Event {}
+
+    record FailoverAborted(long at, WatcherId leader, GroupId group, long term, String reason) implements Event {}
+
+    /** A watcher learned a newer config epoch (from a peer, an agent, or its own failover). */
+    record EpochAdopted(long at, WatcherId watcher, GroupId group, long epoch, NodeId primary, String source)
+            implements Event {}
+
+    /** TILT applies to a watcher as a whole; {@code group} is null. */
+    record TiltChanged(long at, WatcherId watcher, GroupId group, boolean tilt, String reason) implements Event {}
+
+    /** An agent accepted a command of {@code term}; its fencing token is now {@code term}. */
+    record AgentObeyed(long at, NodeId node, GroupId group, long term, String command) implements Event {}
+
+    /** An agent refused a command from a term below its fencing token. */
+    record AgentRefused(long at, NodeId node, GroupId group, long term, long highestTerm, String command)
+            implements Event {}
+
+    /** An agent learned a newer config epoch from a watcher's probe. */
+    record AgentEpochAdopted(long at, NodeId node, GroupId group, long epoch, NodeId primary, WatcherId from)
+            implements Event {}
+
+    /** The floating IP was acquired or released on {@code node}, and why. */
+    record IpChanged(long at, NodeId node, GroupId group, boolean held, String reason) implements Event {}
+
+    record HookFinished(long at, String host, GroupId group, String hook, String outcome, int exitCode,
+            String output) implements Event {}
+}

@@ -1,0 +1,154 @@
+package dev.vigil.detection;
+
+import dev.vigil.config.Timings;
+import dev.vigil.core.NodeId;
+import dev.vigil.time.Scheduler;
+import dev.vigil.transport.AgentClient;
+import dev.vigil.transport.ProbeReply;
+import dev.vigil.transport.ProbeRequest;
+import java.util.function.LongFunction;
+
+/**
+ * Probes one node of a group, forever: a probe every {@code probe-interval}, each with a
+ * deadline of {@code probe-timeout}; after a miss, one every {@code reprobe-interval} until a
+ * valid reply, so that one lost packet never costs a whole interval. {@link #lastOk()} is the
+ * send time of the latest probe that got a valid reply: a reply delayed in the network never
+ * makes a node look fresher than it is. When the node has been silent for {@code down-after}
+ * the listener hears of it at that instant, not at the next probe.
+ */
+public final class Prober {
+    /** What the owner of a prober decides: whether a reply is valid, and what follows a change. */
+    public interface Listener {
+        /** Sees every reply; returns whether it counts as a valid (healthy) one. */
+        boolean accept(Prober prober, ProbeReply reply);
+
+        /** The node's silence changed: a valid reply came, a probe missed, or down-after passed. */
+        void changed(Prober prober);
+    }
+
+    private final NodeId node;
+    private final Timings timings;
+    private final Scheduler scheduler;
+    private final AgentClient agents;
+    private final LongFunction<ProbeRequest> request;
+    private final Listener listener;
+
+    private long lastOk;
+    private long ackStamp;
+    private long sentAt;
+    private boolean answered = true;
+    private boolean missing;
+    private boolean stopped;
+    private Scheduler.Timer timer;
+    private Scheduler.Timer downTimer;
+
+    /** {@code request} builds a probe carrying the given ack stamp. The node counts as fresh at creation. */
+    public Prober(NodeId node, Timings timings, Scheduler scheduler, AgentClient agents,
+            LongFunction<ProbeRequest> request, Listener listener) {
+        this.node = node;
+        this.timings = timings;
+        this.scheduler = scheduler;
+        this.agents = agents;
+        this.request = request;
+        this.listener = listener;
+        this.lastOk = scheduler.nowMillis();
+    }
+
+    public void start(long initialDelayMs) {
+        timer = scheduler.schedule(initialDelayMs, this::send);
+    }
+
+    public void stop() {
+        stopped = true;
+        cancel(timer);
+        cancel(downTimer);
+    }
+
+    public NodeId node() {
+        return node;
+    }
+
+    public long lastOk() {
+        return lastOk;
+    }
+
+    public long silentFor(long now) {
+        return now - lastOk;
+    }
+
+    public boolean down(long now) {
+        return now - lastOk > timings.downAfterMs();
+    }
+
+    private void send() {
+        if (stopped) {
+            return;
+        }
+        long sent = scheduler.nowMillis();
+        sentAt = sent;
+        answered = false;
+        agents.probe(node, request.apply(ackStamp), reply -> onReply(sent, reply));
+        long deadline = missing ? timings.reprobeIntervalMs() : timings.probeTimeoutMs();
+        timer = scheduler.schedule(deadline, () -> onDeadline(sent));
+    }
+
+    private void onDeadline(long sent) {
+        if (stopped) {
+            return;
+        }
+        if (answered) {
+            missing = false;
+            long next = sent + timings.probeIntervalMs() - scheduler.nowMillis();
+            timer = scheduler.schedule(Math.max(0, next), this::send);
+            return;
+        }
+        missing = true;
+        armDownTimer();
+        listener.changed(this);
+        send();
+    }
+
+    private void onReply(long sent, ProbeReply reply) {
+        if (stopped) {
+            return;
+        }
+        if (reply.stamp() > ackStamp) {
+            ackStamp = reply.stamp();
+        }
+        if (!listener.accept(this, reply)) {
+            return;
+        }
+        if (sent >= sentAt) {
+            answered = true;
+        }
+        if (sent > lastOk) {
+            lastOk = sent;
+            listener.changed(this);
+        }
+    }
+
+    private void armDownTimer() {
+        if (downTimer != null) {
+            return;
+        }
+        long delay = lastOk + timings.downAfterMs() + 1 - scheduler.nowMillis();
+        if (delay <= 0) {
+            return;
+        }
+        downTimer = scheduler.schedule(delay, () -> {
+            downTimer = null;
+            if (!stopped) {
+                listener.changed(this);
+                if (!answered && !down(scheduler.nowMillis())) {
+                    armDownTimer();
+                }
+            }
+        });
+    }
+
+    private static void cancel(Scheduler.Timer t) {
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

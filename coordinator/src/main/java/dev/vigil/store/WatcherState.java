@@ -1,0 +1,12 @@
+package dev.vigil.store;
+
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+
+/**
+ * What a watcher must not forget about a group: its term and the vote it cast in it
+ * ({@code votedFor}, null if none), the last term it voted in at all (it stops vouching for the
+ * old primary from then on), and the config epoch with its primary.
+ */
+public record WatcherState(long term, WatcherId votedFor, long lastVoteTerm, long configEpoch, NodeId primary) {
+}

@@ -1,0 +1,12 @@
+package dev.vigil.transport;
+
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+
+/**
+ * An agent's answer: whether the node serves, the agent's stamp (its own clock, echoed back as
+ * an ack), the config it knows, the highest term it has obeyed and whether it holds the IP.
+ */
+public record ProbeReply(GroupId group, NodeId node, boolean serving, long stamp, long configEpoch, NodeId primary,
+        long highestTerm, boolean holdsIp) {
+}

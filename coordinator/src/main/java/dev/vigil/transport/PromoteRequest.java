@@ -1,0 +1,9 @@
+package dev.vigil.transport;
+
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+
+/** The leader of {@code term} makes {@code node} the group's primary. */
+public record PromoteRequest(GroupId group, NodeId node, long term, WatcherId leader, NodeId oldPrimary) {
+}
