@@ -36,8 +36,10 @@ final class AgentGroup {
     private long epoch;
     private NodeId primary;
 
-    /** Whether the IP is configured here, as far as the last hook said. Unknown at start: assume it is. */
-    private boolean holds = true;
+    /** Whether the IP is configured here, as far as the last successful hook said. */
+    private boolean holds;
+    /** False at start and after a failed or killed hook: the next evaluation runs a hook again. */
+    private boolean known;
     private boolean busy;
     private long retryAt;
     private HookResult lastAcquire;
@@ -186,7 +188,7 @@ final class AgentGroup {
             return;
         }
         boolean want = wantHold(now);
-        if (want != holds) {
+        if (!known || want != holds) {
             change(want, why(now, want));
             return;
         }
@@ -203,8 +205,10 @@ final class AgentGroup {
             long now = a.scheduler().nowMillis();
             if (res.outcome().succeeded()) {
                 holds = acquire;
+                known = true;
                 a.sink().emit(new Event.IpChanged(now, a.self(), cfg.id(), acquire, reason));
             } else {
+                known = false;
                 retryAt = now + RETRY_MS;
             }
             if (acquire) {

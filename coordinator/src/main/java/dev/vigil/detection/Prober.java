@@ -34,6 +34,7 @@ public final class Prober {
     private final Listener listener;
 
     private long lastOk;
+    private long lastServing;
     private long ackStamp;
     private long sentAt;
     private boolean answered = true;
@@ -52,6 +53,7 @@ public final class Prober {
         this.request = request;
         this.listener = listener;
         this.lastOk = scheduler.nowMillis();
+        this.lastServing = lastOk;
     }
 
     public void start(long initialDelayMs) {
@@ -78,6 +80,14 @@ public final class Prober {
 
     public boolean down(long now) {
         return now - lastOk > timings.downAfterMs();
+    }
+
+    /**
+     * Whether the node answered "serving" within down-after, valid for its role or not: a
+     * primary told to step down still serves, and can be promoted again if nothing else can.
+     */
+    public boolean serving(long now) {
+        return now - lastServing <= timings.downAfterMs();
     }
 
     private void send() {
@@ -114,6 +124,9 @@ public final class Prober {
         }
         if (reply.stamp() > ackStamp) {
             ackStamp = reply.stamp();
+        }
+        if (reply.serving() && sent > lastServing) {
+            lastServing = sent;
         }
         if (!listener.accept(this, reply)) {
             return;

@@ -79,6 +79,14 @@ public final class FailoverRun {
         chooseTarget();
     }
 
+    /** Ends the run quietly: its outcome was learned another way (the promoted agent said so). */
+    public void finish() {
+        done = true;
+        if (deadline != null) {
+            deadline.cancel();
+        }
+    }
+
     /** Ends the run without completing it (a newer term or epoch was seen). */
     public void cancel(String reason) {
         abort(reason);
@@ -109,6 +117,15 @@ public final class FailoverRun {
             return;
         }
         target = Targets.choose(host.group(), oldPrimary, requested, host::healthy, failedTargets);
+        if (target == null && mode == Mode.AUTO && host.healthy(oldPrimary) && !failedTargets.contains(oldPrimary)) {
+            // The old primary serves but is not a valid primary any more (an earlier leader told
+            // it to step down and then gave up): with no standby, promoting it again in this
+            // term is the only way the group gets a primary back.
+            target = oldPrimary;
+            step("choose", target, "no healthy standby, old primary serves: promoting it again");
+            promote();
+            return;
+        }
         if (target == null) {
             step("choose", null, requested == null ? "no healthy standby, retrying" : requested + " not healthy, retrying");
             later(host.group().timings().reprobeIntervalMs(), this::chooseTarget);

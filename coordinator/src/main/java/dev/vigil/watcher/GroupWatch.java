@@ -145,7 +145,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     @Override
     public boolean healthy(NodeId node) {
         Prober p = probers.get(node);
-        return p != null && !p.down(w.scheduler().nowMillis());
+        return p != null && p.serving(w.scheduler().nowMillis());
     }
 
     private void updateSdown() {
@@ -215,6 +215,14 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     }
 
     private void updateOdown() {
+        refreshOdown();
+        if (odown) {
+            maybeStartElection();
+        }
+    }
+
+    /** Recomputes ODOWN from fresh reports; never acts on it. */
+    private void refreshOdown() {
         long now = w.scheduler().nowMillis();
         boolean own = sdown && !w.tilt();
         List<WatcherId> peersDown = own ? reports.down(now, t.reportTtlMs(), epoch) : List.of();
@@ -223,9 +231,6 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (down != odown) {
             odown = down;
             w.sink().emit(new Event.OdownChanged(now, w.id(), cfg.id(), primary, down, count, cfg.quorum()));
-        }
-        if (odown) {
-            maybeStartElection();
         }
     }
 
@@ -266,6 +271,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         long delay = electionWait(w.scheduler().nowMillis()) + w.random().nextLong(ELECTION_JITTER_MS);
         startTimer = w.scheduler().schedule(delay, () -> {
             startTimer = null;
+            refreshOdown();
             if (!odown || w.tilt() || run != null || election != null) {
                 return;
             }
@@ -413,12 +419,18 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     @Override
     public void completed(FailoverRun r, NodeId newPrimary) {
-        run = null;
+        finished(r, newPrimary);
+        adoptEpoch(r.term(), newPrimary, "own failover");
+    }
+
+    private void finished(FailoverRun r, NodeId newPrimary) {
+        if (run == r) {
+            run = null;
+        }
         long now = w.scheduler().nowMillis();
         lastFailoverTookMs = now - r.startedAt();
         w.sink().emit(new Event.FailoverCompleted(now, w.id(), cfg.id(), r.term(), r.oldPrimary(), newPrimary,
                 lastFailoverTookMs));
-        adoptEpoch(r.term(), newPrimary, "own failover");
     }
 
     @Override
@@ -437,6 +449,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             return;
         }
         long now = w.scheduler().nowMillis();
+        NodeId oldPrimary = primary;
         epoch = newEpoch;
         primary = newPrimary;
         lastFailoverAt = now;
@@ -447,14 +460,25 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         persist();
         w.sink().emit(new Event.EpochAdopted(now, w.id(), cfg.id(), newEpoch, newPrimary, source));
-        if (run != null && run.term() <= newEpoch) {
+        if (run != null && run.term() == newEpoch) {
+            // Our own promotion, confirmed by the agent before its reply reached us.
+            FailoverRun r = run;
+            r.finish();
+            finished(r, newPrimary);
+        } else if (run != null && run.term() < newEpoch) {
             run.cancel("config epoch " + newEpoch + " installed with primary " + newPrimary);
         }
         if (election != null && election.term() <= newEpoch) {
             lose("config epoch " + newEpoch + " installed");
         }
-        sdown = false;
-        odown = false;
+        if (sdown) {
+            sdown = false;
+            w.sink().emit(new Event.SdownChanged(now, w.id(), cfg.id(), oldPrimary, false, "primary replaced"));
+        }
+        if (odown) {
+            odown = false;
+            w.sink().emit(new Event.OdownChanged(now, w.id(), cfg.id(), oldPrimary, false, 0, cfg.quorum()));
+        }
         updateSdown();
         helloPeers();
     }

@@ -1,0 +1,203 @@
+package dev.vigil.sim;
+
+import dev.vigil.core.Event;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The faults of one seed: one to five episodes in the first {@link #FAULT_END_MS} of virtual
+ * time, each a crash, hang, partition, loss, delay, duplication, hook failure or operator
+ * action with a random start and length; sometimes a leader is struck the moment it is elected.
+ * At {@link #FAULT_END_MS} every fault stops, except that one node's host may stay powered off,
+ * which is what a failover is for.
+ */
+final class FaultPlan {
+    static final long FAULT_END_MS = 30_000;
+    private static final int KINDS = 14;
+
+    private final SimCluster c;
+    private final SplittableRandom r;
+    private final List<String> frozen = new ArrayList<>();
+    private NodeId victim;
+
+    private FaultPlan(SimCluster c, SplittableRandom r) {
+        this.c = c;
+        this.r = r;
+    }
+
+    static void apply(SimCluster c, SplittableRandom r) {
+        new FaultPlan(c, r).schedule();
+    }
+
+    private void schedule() {
+        int episodes = 1 + r.nextInt(5);
+        for (int i = 0; i < episodes; i++) {
+            long start = 2_000 + r.nextLong(FAULT_END_MS - 4_000);
+            long length = 300 + r.nextLong(12_000);
+            episode(i == 0 && r.nextBoolean() ? 0 : r.nextInt(KINDS), start, Math.min(start + length, FAULT_END_MS));
+        }
+        if (r.nextInt(4) == 0) {
+            boolean crash = r.nextBoolean();
+            long delay = r.nextLong(400);
+            long length = 500 + r.nextLong(8_000);
+            c.onEvent(e -> {
+                if (e instanceof Event.LeaderElected l && c.now() < FAULT_END_MS && r.nextInt(2) == 0) {
+                    strikeLeader(l.leader(), crash, delay, length);
+                }
+            });
+        }
+        c.at(FAULT_END_MS, this::healAll);
+    }
+
+    private void episode(int kind, long start, long end) {
+        switch (kind) {
+            case 0 -> c.at(start, () -> {
+                NodeId p = c.answering() != null ? c.answering() : pickNode();
+                if (victim == null && r.nextBoolean()) {
+                    victim = p;
+                }
+                c.crashHost(p);
+                if (!p.equals(victim)) {
+                    c.at(end, () -> c.restartHost(p));
+                }
+            });
+            case 1 -> {
+                NodeId n = pickNode();
+                c.at(start, () -> c.crashAgent(n));
+                c.at(end, () -> c.restartAgent(n));
+            }
+            case 2 -> {
+                WatcherId w = pickWatcher();
+                c.at(start, () -> c.crashWatcher(w));
+                c.at(end, () -> c.restartWatcher(w));
+            }
+            case 3, 4 -> {
+                String p = kind == 3 ? pickWatcher().value() : "agent-" + pickNode().value();
+                long stop = Math.min(end, start + 500 + r.nextLong(6_000));
+                frozen.add(p);
+                c.at(start, () -> c.freeze(p));
+                c.at(stop, () -> c.thaw(p));
+            }
+            case 5 -> {
+                List<String> hosts = c.hosts();
+                String h = hosts.get(r.nextInt(hosts.size()));
+                List<String> rest = new ArrayList<>(hosts);
+                rest.remove(h);
+                c.at(start, () -> c.partition(List.of(h), rest));
+                c.at(end, c::heal);
+            }
+            case 6 -> {
+                List<String> a = new ArrayList<>();
+                List<String> b = new ArrayList<>();
+                for (String h : c.hosts()) {
+                    (r.nextBoolean() ? a : b).add(h);
+                }
+                c.at(start, () -> c.partition(a, b));
+                c.at(end, c::heal);
+            }
+            case 7 -> {
+                List<String> hosts = c.hosts();
+                int cuts = 1 + r.nextInt(3);
+                for (int i = 0; i < cuts; i++) {
+                    String from = hosts.get(r.nextInt(hosts.size()));
+                    String to = hosts.get(r.nextInt(hosts.size()));
+                    c.at(start, () -> c.cutOneWay(from, to));
+                }
+                c.at(end, c::heal);
+            }
+            case 8 -> {
+                int[] levels = {5, 20, 40};
+                int loss = levels[r.nextInt(levels.length)];
+                c.at(start, () -> c.setLoss(loss));
+                c.at(end, () -> c.setLoss(0));
+            }
+            case 9 -> {
+                long max = r.nextBoolean() ? 300 : SimNetwork.MAX_DELAY_MS;
+                c.at(start, () -> c.setDelay(1, max));
+                c.at(end, () -> c.setDelay(1, 5));
+            }
+            case 10 -> {
+                int dup = 10 + r.nextInt(30);
+                c.at(start, () -> c.setDuplicates(dup));
+                c.at(end, () -> c.setDuplicates(0));
+            }
+            case 11 -> {
+                int fail = 10 + r.nextInt(40);
+                int hang = r.nextInt(15);
+                c.at(start, () -> c.setHookFaults(fail, hang));
+                c.at(end, () -> c.setHookFaults(0, 0));
+            }
+            case 12 -> {
+                WatcherId w = pickWatcher();
+                c.at(start, () -> c.manualFailover(w, null));
+            }
+            default -> c.at(start, () -> {
+                // The primary cut off from every watcher, still reachable by its clients.
+                NodeId p = c.answering() != null ? c.answering() : pickNode();
+                List<String> watcherHosts = new ArrayList<>();
+                for (WatcherId w : c.watcherIds()) {
+                    if (!c.hostOf(w).equals(p.value())) {
+                        watcherHosts.add(c.hostOf(w));
+                    }
+                }
+                c.partition(List.of(p.value()), watcherHosts);
+                c.at(end, c::heal);
+            });
+        }
+    }
+
+    private void strikeLeader(WatcherId leader, boolean crash, long delay, long length) {
+        long at = c.now() + delay;
+        if (at >= FAULT_END_MS) {
+            return;
+        }
+        c.at(at, () -> {
+            if (crash) {
+                c.crashWatcher(leader);
+            } else {
+                c.freeze(leader.value());
+            }
+        });
+        c.at(Math.min(at + length, FAULT_END_MS), () -> {
+            if (crash) {
+                c.restartWatcher(leader);
+            } else {
+                c.thaw(leader.value());
+            }
+        });
+    }
+
+    private void healAll() {
+        c.heal();
+        c.setLoss(0);
+        c.setDelay(1, 5);
+        c.setDuplicates(0);
+        c.setHookFaults(0, 0);
+        for (WatcherId w : c.watcherIds()) {
+            c.thaw(w.value());
+        }
+        for (NodeId n : c.nodeIds()) {
+            c.thaw("agent-" + n.value());
+            if (!n.equals(victim)) {
+                c.restartHost(n);
+                c.restartAgent(n);
+            }
+        }
+        for (WatcherId w : c.watcherIds()) {
+            c.restartWatcher(w);
+        }
+    }
+
+    private NodeId pickNode() {
+        List<NodeId> nodes = c.nodeIds();
+        return nodes.get(r.nextInt(nodes.size()));
+    }
+
+    private WatcherId pickWatcher() {
+        List<WatcherId> ws = c.watcherIds();
+        return ws.get(r.nextInt(ws.size()));
+    }
+}

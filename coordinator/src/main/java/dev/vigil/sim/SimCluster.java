@@ -1,0 +1,513 @@
+package dev.vigil.sim;
+
+import dev.vigil.agent.Agent;
+import dev.vigil.agent.FencingRule;
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.GroupConfig;
+import dev.vigil.config.NodeConfig;
+import dev.vigil.config.Timings;
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.ProtocolException;
+import dev.vigil.core.WatcherId;
+import dev.vigil.election.VoteRule;
+import dev.vigil.failover.HookKind;
+import dev.vigil.failover.HookResult;
+import dev.vigil.failover.HookRunner;
+import dev.vigil.store.AgentState;
+import dev.vigil.store.MemoryStateStore;
+import dev.vigil.store.WatcherState;
+import dev.vigil.transport.AgentClient;
+import dev.vigil.transport.AgentReply;
+import dev.vigil.transport.Hello;
+import dev.vigil.transport.PeerTransport;
+import dev.vigil.transport.ProbeReply;
+import dev.vigil.transport.ProbeRequest;
+import dev.vigil.transport.PromoteRequest;
+import dev.vigil.transport.ReleaseRequest;
+import dev.vigil.transport.VoteReply;
+import dev.vigil.transport.VoteRequest;
+import dev.vigil.watcher.GroupStatus;
+import dev.vigil.watcher.Watcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * A whole Vigil cluster on virtual time: watchers and agents (the real protocol classes, not
+ * copies), each on a host, over a {@link SimNetwork}; state stores that survive crashes; hooks
+ * whose acquire and release move a model of the floating IP; and a client's view of who answers
+ * on it. Faults are methods, for scenario tests and for {@link FaultPlan}.
+ */
+public final class SimCluster {
+    /** How to build a cluster. {@code colocated}: the first watchers run on the HA nodes' hosts. */
+    public record Options(int watchers, int nodes, boolean colocated, Timings timings, VoteRule voteRule,
+            FencingRule fencing) {
+        public static Options of(int watchers) {
+            return new Options(watchers, 2, false, Timings.defaults(), VoteRule.STANDARD, FencingRule.STANDARD);
+        }
+    }
+
+    static final GroupId GROUP = new GroupId("web");
+    static final long HOOK_TIMEOUT_MS = 2_000;
+
+    final SimWorld world = new SimWorld();
+    final SplittableRandom random;
+    final SimNetwork net;
+    final Invariants checker;
+    final ClusterConfig config;
+    final GroupConfig group;
+    final Options options;
+    final long fencingBoundMs;
+    private final Map<WatcherId, WatcherHost> watchers = new LinkedHashMap<>();
+    private final Map<NodeId, NodeHost> nodes = new LinkedHashMap<>();
+    private final List<NodeId> ipOn = new ArrayList<>();
+    private boolean ipDirty;
+    int hookFailPercent;
+    int hookHangPercent;
+
+    final class WatcherHost {
+        final WatcherId id;
+        final SimWorld.Proc proc;
+        final MemoryStateStore<WatcherState> store = new MemoryStateStore<>();
+        Watcher instance;
+
+        WatcherHost(WatcherId id, String host) {
+            this.id = id;
+            this.proc = new SimWorld.Proc(id.value(), host);
+        }
+    }
+
+    final class NodeHost {
+        final NodeId id;
+        final SimWorld.Proc proc;
+        final MemoryStateStore<AgentState> store = new MemoryStateStore<>();
+        Agent instance;
+        boolean hostUp = true;
+
+        NodeHost(NodeId id) {
+            this.id = id;
+            this.proc = new SimWorld.Proc("agent-" + id.value(), id.value());
+        }
+    }
+
+    public SimCluster(long seed, Options options) {
+        this.options = options;
+        this.random = new SplittableRandom(seed);
+        this.net = new SimNetwork(world, random.split());
+        List<WatcherId> ids = new ArrayList<>();
+        List<NodeConfig> nodeConfigs = new ArrayList<>();
+        for (int i = 1; i <= options.nodes(); i++) {
+            NodeId n = new NodeId("n" + i);
+            nodeConfigs.add(new NodeConfig(n, options.nodes() - i + 1));
+            nodes.put(n, new NodeHost(n));
+        }
+        for (int i = 1; i <= options.watchers(); i++) {
+            WatcherId w = new WatcherId("w" + i);
+            ids.add(w);
+            String host = options.colocated() && i <= options.nodes() ? "n" + i : w.value();
+            watchers.put(w, new WatcherHost(w, host));
+        }
+        this.group = new GroupConfig(GROUP, nodeConfigs, nodeConfigs.get(0).id(), options.timings(),
+                options.watchers() / 2 + 1);
+        this.config = new ClusterConfig(ids, List.of(group));
+        this.checker = new Invariants(world, config);
+        Timings t = options.timings();
+        this.fencingBoundMs = t.fenceAfterMs() + t.probeIntervalMs() + HOOK_TIMEOUT_MS;
+        watchers.values().forEach(this::startWatcher);
+        nodes.values().forEach(this::startAgent);
+    }
+
+    // ---- running --------------------------------------------------------------------------
+
+    /** Runs until {@code untilMs} of virtual time, or the first violation. */
+    public void runUntil(long untilMs) {
+        while (checker.violation() == null && world.step(untilMs)) {
+            if (ipDirty) {
+                ipDirty = false;
+                recheckHolders();
+            } else if (ipOn.size() > 1) {
+                recheckHolders();
+            }
+        }
+    }
+
+    public void runFor(long ms) {
+        runUntil(world.now() + ms);
+    }
+
+    /** Runs {@code action} at {@code atMs} of virtual time, outside any process. */
+    public void at(long atMs, Runnable action) {
+        world.at(atMs, null, SimWorld.ANY, action);
+    }
+
+    public long now() {
+        return world.now();
+    }
+
+    public Invariants.Violation violation() {
+        return checker.violation();
+    }
+
+    // ---- the floating IP as the kernel and a client see it ---------------------------------
+
+    /** Nodes whose kernel has the IP configured, live agent or not. */
+    public List<NodeId> ipHolders() {
+        return List.copyOf(ipOn);
+    }
+
+    /** The node a client reaches on the IP: the last to announce it (gratuitous ARP), if any. */
+    public NodeId answering() {
+        return ipOn.isEmpty() ? null : ipOn.get(ipOn.size() - 1);
+    }
+
+    private void setIp(NodeId node, boolean held) {
+        ipOn.remove(node);
+        if (held) {
+            ipOn.add(node);
+        }
+        ipDirty = true;
+    }
+
+    private void recheckHolders() {
+        int live = 0;
+        StringBuilder who = new StringBuilder();
+        for (NodeId n : ipOn) {
+            NodeHost h = nodes.get(n);
+            if (h.proc.live()) {
+                live++;
+                who.append(who.length() == 0 ? "" : ",").append(n);
+            }
+        }
+        checker.checkHolders(live, fencingBoundMs, who.toString());
+    }
+
+    // ---- faults ---------------------------------------------------------------------------
+
+    public void crashWatcher(WatcherId w) {
+        WatcherHost h = watchers.get(w);
+        if (!h.proc.up) {
+            return;
+        }
+        checker.note("FAULT crash watcher " + w);
+        world.crash(h.proc);
+        h.instance = null;
+        checker.watcherCrashed(w);
+    }
+
+    public void restartWatcher(WatcherId w) {
+        WatcherHost h = watchers.get(w);
+        if (h.proc.up || !hostUp(h.proc.host)) {
+            return;
+        }
+        checker.note("FAULT restart watcher " + w);
+        world.restart(h.proc);
+        startWatcher(h);
+    }
+
+    /** SIGKILL of the agent process: the kernel keeps the IP if it had it. */
+    public void crashAgent(NodeId n) {
+        NodeHost h = nodes.get(n);
+        if (!h.proc.up) {
+            return;
+        }
+        checker.note("FAULT crash agent " + n);
+        world.crash(h.proc);
+        h.instance = null;
+        ipDirty = true;
+    }
+
+    public void restartAgent(NodeId n) {
+        NodeHost h = nodes.get(n);
+        if (h.proc.up || !h.hostUp) {
+            return;
+        }
+        checker.note("FAULT restart agent " + n);
+        world.restart(h.proc);
+        startAgent(h);
+    }
+
+    /** Power off a node's host: its agent, any watcher on it, and the IP go with it. */
+    public void crashHost(NodeId n) {
+        NodeHost h = nodes.get(n);
+        if (!h.hostUp) {
+            return;
+        }
+        checker.note("FAULT power off host " + n);
+        h.hostUp = false;
+        watchers.values().stream().filter(w -> w.proc.host.equals(n.value())).forEach(w -> crashWatcher(w.id));
+        if (h.proc.up) {
+            world.crash(h.proc);
+            h.instance = null;
+        }
+        setIp(n, false);
+    }
+
+    public void restartHost(NodeId n) {
+        NodeHost h = nodes.get(n);
+        if (h.hostUp) {
+            return;
+        }
+        checker.note("FAULT power on host " + n);
+        h.hostUp = true;
+        world.restart(h.proc);
+        startAgent(h);
+        watchers.values().stream().filter(w -> w.proc.host.equals(n.value())).forEach(w -> restartWatcher(w.id));
+    }
+
+    /** SIGSTOP of a process (a watcher id or "agent-" + node id). */
+    public void freeze(String proc) {
+        SimWorld.Proc p = proc(proc);
+        if (p.up && !p.frozen) {
+            checker.note("FAULT freeze " + proc);
+            world.freeze(p);
+            ipDirty = true;
+        }
+    }
+
+    public void thaw(String proc) {
+        SimWorld.Proc p = proc(proc);
+        if (p.frozen) {
+            checker.note("FAULT thaw " + proc);
+            world.thaw(p);
+            ipDirty = true;
+        }
+    }
+
+    /** Cuts every link between the two sets of hosts, both ways. */
+    public void partition(List<String> a, List<String> b) {
+        checker.note("FAULT partition " + a + " | " + b);
+        for (String x : a) {
+            for (String y : b) {
+                net.block(x, y);
+                net.block(y, x);
+            }
+        }
+    }
+
+    /** Cuts the link from one host to another, one way only. */
+    public void cutOneWay(String from, String to) {
+        checker.note("FAULT one-way cut " + from + " -> " + to);
+        net.block(from, to);
+    }
+
+    public void heal() {
+        checker.note("FAULT heal partitions");
+        net.healPartitions();
+    }
+
+    public void setLoss(int percent) {
+        checker.note("FAULT loss " + percent + "%");
+        net.lossPercent = percent;
+    }
+
+    public void setDelay(long minMs, long maxMs) {
+        checker.note("FAULT delay " + minMs + ".." + maxMs + " ms");
+        net.minDelayMs = minMs;
+        net.maxDelayMs = maxMs;
+    }
+
+    public void setDuplicates(int percent) {
+        checker.note("FAULT duplicate " + percent + "%");
+        net.duplicatePercent = percent;
+    }
+
+    public void setHookFaults(int failPercent, int hangPercent) {
+        checker.note("FAULT hooks fail " + failPercent + "% hang " + hangPercent + "%");
+        hookFailPercent = failPercent;
+        hookHangPercent = hangPercent;
+    }
+
+    /** An operator's {@code vigil failover} sent to one watcher; false if it refused. */
+    public boolean manualFailover(WatcherId w, NodeId to) {
+        WatcherHost h = watchers.get(w);
+        if (!h.proc.live()) {
+            return false;
+        }
+        checker.note("OPERATOR failover via " + w + (to == null ? "" : " to " + to));
+        try {
+            h.instance.requestFailover(GROUP, to, false);
+            return true;
+        } catch (ProtocolException e) {
+            checker.note("OPERATOR failover refused: " + e.getMessage());
+            return false;
+        }
+    }
+
+    // ---- inspection -----------------------------------------------------------------------
+
+    public List<WatcherId> watcherIds() {
+        return List.copyOf(watchers.keySet());
+    }
+
+    public List<NodeId> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    public List<String> hosts() {
+        List<String> out = new ArrayList<>();
+        nodes.keySet().forEach(n -> out.add(n.value()));
+        watchers.values().forEach(w -> {
+            if (!out.contains(w.proc.host)) {
+                out.add(w.proc.host);
+            }
+        });
+        return out;
+    }
+
+    public String hostOf(WatcherId w) {
+        return watchers.get(w).proc.host;
+    }
+
+    /** The watcher's view of the group, or null if it is down or frozen. */
+    public GroupStatus status(WatcherId w) {
+        WatcherHost h = watchers.get(w);
+        return h.proc.live() ? h.instance.status().get(0) : null;
+    }
+
+    public boolean watcherUp(WatcherId w) {
+        return watchers.get(w).proc.up;
+    }
+
+    public boolean agentLive(NodeId n) {
+        return nodes.get(n).proc.live();
+    }
+
+    public boolean hostUp(NodeId n) {
+        return nodes.get(n).hostUp;
+    }
+
+    private boolean hostUp(String host) {
+        NodeHost h = nodes.get(new NodeId(host));
+        return h == null || h.hostUp;
+    }
+
+    public List<String> trace(int last) {
+        return checker.trace(last);
+    }
+
+    public int failovers() {
+        return checker.failovers;
+    }
+
+    public void onEvent(Consumer<dev.vigil.core.Event> listener) {
+        checker.listener = checker.listener.andThen(listener);
+    }
+
+    long steps() {
+        return world.steps();
+    }
+
+    private SimWorld.Proc proc(String name) {
+        for (WatcherHost w : watchers.values()) {
+            if (w.proc.name.equals(name)) {
+                return w.proc;
+            }
+        }
+        for (NodeHost n : nodes.values()) {
+            if (n.proc.name.equals(name)) {
+                return n.proc;
+            }
+        }
+        throw new IllegalArgumentException("no process " + name);
+    }
+
+    // ---- wiring ---------------------------------------------------------------------------
+
+    private void startWatcher(WatcherHost h) {
+        var sched = new SimScheduler(world, h.proc);
+        HookRunner hooks = (call, done) -> sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
+        h.instance = new Watcher(h.id, config, sched, new Peers(h.proc), new Agents(h.proc), hooks, h.store,
+                checker, random.split(), options.voteRule());
+        h.instance.start();
+    }
+
+    private void startAgent(NodeHost h) {
+        var sched = new SimScheduler(world, h.proc);
+        SplittableRandom hookRandom = random.split();
+        HookRunner hooks = (call, done) -> {
+            boolean ipHook = call.kind() == HookKind.ACQUIRE || call.kind() == HookKind.RELEASE;
+            int roll = hookRandom.nextInt(100);
+            if (roll < hookHangPercent) {
+                sched.schedule(HOOK_TIMEOUT_MS, () -> done.accept(new HookResult(HookResult.Outcome.TIMEOUT, -1,
+                        "killed after " + HOOK_TIMEOUT_MS + " ms")));
+                return;
+            }
+            long took = call.kind() == HookKind.RELEASE ? 2 + hookRandom.nextInt(20) : 5 + hookRandom.nextInt(150);
+            boolean fail = roll < hookHangPercent + hookFailPercent;
+            sched.schedule(took, () -> {
+                if (fail) {
+                    done.accept(HookResult.ofExit(1, "simulated failure"));
+                    return;
+                }
+                if (ipHook) {
+                    setIp(h.id, call.kind() == HookKind.ACQUIRE);
+                }
+                done.accept(HookResult.OK);
+            });
+        };
+        h.instance = new Agent(h.id, config, sched, hooks, h.store, checker, options.fencing());
+        h.instance.start();
+    }
+
+    private final class Peers implements PeerTransport {
+        private final SimWorld.Proc from;
+
+        Peers(SimWorld.Proc from) {
+            this.from = from;
+        }
+
+        @Override
+        public void hello(WatcherId to, Hello hello) {
+            WatcherHost h = watchers.get(to);
+            net.send(from, h.proc, () -> {
+                try {
+                    h.instance.onHello(hello);
+                } catch (ProtocolException e) {
+                    // refused, as with an error status
+                }
+            });
+        }
+
+        @Override
+        public void isPrimaryDown(WatcherId to, Hello mine, Consumer<Hello> reply) {
+            WatcherHost h = watchers.get(to);
+            net.call(from, h.proc, () -> h.instance.onIsPrimaryDown(mine), reply);
+        }
+
+        @Override
+        public void requestVote(WatcherId to, VoteRequest request, Consumer<VoteReply> reply) {
+            WatcherHost h = watchers.get(to);
+            net.call(from, h.proc, () -> h.instance.onRequestVote(request), reply);
+        }
+    }
+
+    private final class Agents implements AgentClient {
+        private final SimWorld.Proc from;
+
+        Agents(SimWorld.Proc from) {
+            this.from = from;
+        }
+
+        @Override
+        public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+            NodeHost h = nodes.get(node);
+            net.call(from, h.proc, () -> h.instance.onProbe(request), reply);
+        }
+
+        @Override
+        public void promote(NodeId node, PromoteRequest request, Consumer<AgentReply> reply) {
+            NodeHost h = nodes.get(node);
+            net.callAsync(from, h.proc, cb -> h.instance.onPromote(request, cb), reply);
+        }
+
+        @Override
+        public void release(NodeId node, ReleaseRequest request, Consumer<AgentReply> reply) {
+            NodeHost h = nodes.get(node);
+            net.callAsync(from, h.proc, cb -> h.instance.onRelease(request, cb), reply);
+        }
+    }
+}
