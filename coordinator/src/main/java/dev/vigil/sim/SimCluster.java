@@ -397,6 +397,16 @@ public final class SimCluster {
         checker.listener = checker.listener.andThen(listener);
     }
 
+    /** The running watcher, for tests that drive it directly; null if down. */
+    Watcher watcher(WatcherId w) {
+        return watchers.get(w).instance;
+    }
+
+    /** The running agent, for tests that drive it directly; null if down. */
+    Agent agent(NodeId n) {
+        return nodes.get(n).instance;
+    }
+
     long steps() {
         return world.steps();
     }

@@ -1,0 +1,245 @@
+package dev.vigil.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.config.Timings;
+import dev.vigil.core.Event;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+import dev.vigil.transport.AgentReply;
+import dev.vigil.transport.PromoteRequest;
+import dev.vigil.transport.VoteReply;
+import dev.vigil.transport.VoteRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The classic failover cases, each scripted on a simulated cluster (3 watchers on their own
+ * hosts, nodes n1 = initial primary and n2, default timings). Every run also passes the
+ * simulator's safety invariants after every step.
+ */
+class ScenarioTest {
+    private static final NodeId N1 = new NodeId("n1");
+    private static final NodeId N2 = new NodeId("n2");
+    private static final WatcherId W1 = new WatcherId("w1");
+    private static final WatcherId W2 = new WatcherId("w2");
+    private static final WatcherId W3 = new WatcherId("w3");
+    private static final Timings T = Timings.defaults();
+
+    private final List<Event> events = new ArrayList<>();
+
+    private SimCluster cluster(long seed) {
+        SimCluster c = new SimCluster(seed, SimCluster.Options.of(3));
+        c.onEvent(events::add);
+        c.runUntil(3_000);
+        assertEquals(List.of(N1), c.ipHolders(), "n1 holds the IP once a majority probes it");
+        return c;
+    }
+
+    private <E extends Event> List<E> events(Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static void assertSafe(SimCluster c) {
+        assertNull(c.violation(), () -> "invariant violated: " + c.violation() + "\n" + String.join("\n", c.trace(60)));
+    }
+
+    private long ipAcquiredAt(NodeId node) {
+        return events(Event.IpChanged.class).stream().filter(e -> e.node().equals(node) && e.held())
+                .mapToLong(Event::at).max().orElse(-1);
+    }
+
+    @Test
+    void primaryCrashGivesExactlyOneFailoverWithinTheDetectionWindow() {
+        SimCluster c = cluster(1);
+        long crashAt = c.now();
+        c.crashHost(N1);
+        c.runFor(30_000);
+
+        assertSafe(c);
+        var done = events(Event.FailoverCompleted.class);
+        assertEquals(1, done.size(), "exactly one failover");
+        assertEquals(N2, done.get(0).newPrimary());
+        assertEquals(List.of(N2), c.ipHolders());
+        for (WatcherId w : c.watcherIds()) {
+            assertEquals(N2, c.status(w).primary(), w + " names n2 primary");
+        }
+        long took = ipAcquiredAt(N2) - crashAt;
+        // The last valid reply may predate the crash by up to a probe interval.
+        assertTrue(took <= T.downAfterMs() + T.probeIntervalMs() + 500, "standby answered " + took + " ms after the crash");
+        assertEquals(1, events(Event.LeaderElected.class).size(), "one election sufficed");
+    }
+
+    @Test
+    void aMinorityOfWatchersCutOffCausesNoFailover() {
+        SimCluster c = cluster(2);
+        c.partition(List.of("w1"), List.of("n1", "n2", "w2", "w3"));
+        c.runFor(20_000);
+        c.heal();
+        c.partition(List.of("w1"), List.of("w2"));
+        c.partition(List.of("w2"), List.of("w3"));
+        c.runFor(20_000);
+
+        assertSafe(c);
+        assertTrue(events(Event.SdownChanged.class).stream().anyMatch(e -> e.watcher().equals(W1) && e.down()),
+                "the isolated watcher does see the primary down");
+        assertEquals(0, events(Event.ElectionStarted.class).size(), "but no election starts");
+        assertEquals(List.of(N1), c.ipHolders());
+    }
+
+    @Test
+    void primaryCutOffFromWatchersReleasesTheIpBeforeTheStandbyAcquiresIt() {
+        SimCluster c = cluster(3);
+        c.partition(List.of("n1"), List.of("w1", "w2", "w3"));
+        List<List<NodeId>> seen = new ArrayList<>();
+        c.onEvent(e -> {
+            if (e instanceof Event.IpChanged) {
+                seen.add(c.ipHolders());
+            }
+        });
+        c.runFor(20_000);
+
+        assertSafe(c);
+        long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
+                .mapToLong(Event::at).max().orElseThrow();
+        long acquired = ipAcquiredAt(N2);
+        assertTrue(released < acquired, "n1 let go at " + released + " ms, before n2 took over at " + acquired + " ms");
+        assertTrue(seen.stream().allMatch(h -> h.size() <= 1), "never two holders: " + seen);
+        assertEquals(List.of(N2), c.ipHolders());
+
+        c.heal();
+        c.runFor(10_000);
+        assertSafe(c);
+        assertEquals(List.of(N2), c.ipHolders(), "the old primary comes back as a standby");
+    }
+
+    @Test
+    void leaderCrashMidFailoverIsCompletedInAHigherTerm() {
+        SimCluster c = cluster(4);
+        AtomicReference<WatcherId> struck = new AtomicReference<>();
+        c.onEvent(e -> {
+            if (e instanceof Event.LeaderElected l && struck.get() == null) {
+                struck.set(l.leader());
+                // Dies before its Promote can reach n2: crash it at once, as if mid-step.
+                c.at(c.now(), () -> c.crashWatcher(l.leader()));
+            }
+        });
+        c.crashAgent(N1);
+        c.runFor(40_000);
+
+        assertSafe(c);
+        assertNotNull(struck.get());
+        var leaders = events(Event.LeaderElected.class);
+        assertTrue(leaders.size() >= 2, "another watcher took over: " + leaders);
+        var done = events(Event.FailoverCompleted.class);
+        assertFalse(done.isEmpty(), "the failover completed");
+        assertTrue(done.get(done.size() - 1).term() > leaders.get(0).term(), "in a higher term");
+        assertEquals(N2, c.answering());
+    }
+
+    @Test
+    void aVoteSurvivesARestartOfTheVoter() {
+        SimCluster c = cluster(5);
+        // Watchers cut off from each other: no ODOWN, so no election moves the epoch meanwhile.
+        c.partition(List.of("w1"), List.of("w2", "w3"));
+        c.partition(List.of("w2"), List.of("w3"));
+        c.crashHost(N1);
+        c.runFor(5_500); // every watcher now sees n1 silent beyond fence-after
+        var w3 = c.watcher(W3);
+        long term = c.status(W3).term() + 10;
+        VoteReply first = w3.onRequestVote(new VoteRequest(SimCluster.GROUP, W1, term, 0, false));
+        assertTrue(first.granted(), first.reason());
+
+        c.crashWatcher(W3);
+        c.restartWatcher(W3);
+        c.runFor(6_000); // past fence-after again, so only the persisted vote can refuse
+        VoteReply second = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 0, false));
+
+        assertFalse(second.granted(), "a restarted watcher must not vote twice in term " + term);
+        assertTrue(second.reason().contains("already voted for w1"), second.reason());
+    }
+
+    @Test
+    void aFlappingPrimaryIsNotFailedOverAndNothingFailsBack() {
+        SimCluster c = cluster(6);
+        for (int i = 0; i < 5; i++) { // outages shorter than down-after
+            c.partition(List.of("n1"), List.of("w1", "w2", "w3"));
+            c.runFor(3_000);
+            c.heal();
+            c.runFor(3_000);
+        }
+        assertEquals(0, events(Event.ElectionStarted.class).size(), "short outages never start an election");
+
+        c.crashHost(N1);
+        c.runFor(15_000);
+        c.restartHost(N1);
+        for (int i = 0; i < 5; i++) { // the returning node flaps too
+            c.crashAgent(N1);
+            c.runFor(2_000);
+            c.restartAgent(N1);
+            c.runFor(2_000);
+        }
+        c.runFor(20_000);
+
+        assertSafe(c);
+        assertEquals(1, events(Event.FailoverCompleted.class).size(), "one failover, no ping-pong");
+        assertEquals(List.of(N2), c.ipHolders(), "no automatic failback");
+    }
+
+    @Test
+    void aStaleLeadersPromoteIsRefusedByTheAgent() {
+        SimCluster c = cluster(7);
+        c.crashHost(N1);
+        c.runFor(15_000);
+        long term = c.status(W1).configEpoch();
+        assertTrue(term > 0, "a failover happened");
+
+        var reply = new AtomicReference<AgentReply>();
+        c.agent(N2).onPromote(new PromoteRequest(SimCluster.GROUP, N2, term - 1, W2, N1), reply::set);
+
+        assertEquals(AgentReply.Outcome.STALE_TERM, reply.get().outcome());
+        assertEquals(term, reply.get().highestTerm());
+        assertTrue(events(Event.AgentRefused.class).stream().anyMatch(e -> e.term() == term - 1));
+    }
+
+    @Test
+    void manualSwitchoverMovesTheIpInGracefulOrder() {
+        SimCluster c = cluster(8);
+        assertTrue(c.manualFailover(W2, N2));
+        c.runFor(5_000);
+
+        assertSafe(c);
+        assertEquals(List.of(N2), c.ipHolders());
+        long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
+                .mapToLong(Event::at).max().orElseThrow();
+        assertTrue(released < ipAcquiredAt(N2), "demote and release happen before promote");
+        assertEquals("manual", events(Event.LeaderElected.class).get(0).cause());
+    }
+
+    @Test
+    void aLeaderFrozenMidFailoverCannotMoveTheIpBack() {
+        SimCluster c = cluster(9);
+        AtomicReference<WatcherId> frozen = new AtomicReference<>();
+        c.onEvent(e -> {
+            if (e instanceof Event.LeaderElected l && frozen.get() == null) {
+                frozen.set(l.leader());
+                c.at(c.now(), () -> c.freeze(l.leader().value()));
+            }
+        });
+        c.crashHost(N1);
+        c.runFor(30_000);
+        c.thaw(frozen.get().value());
+        c.runFor(30_000);
+
+        assertSafe(c);
+        assertEquals(List.of(N2), c.ipHolders());
+        assertTrue(events(Event.TiltChanged.class).stream().anyMatch(e -> e.watcher().equals(frozen.get()) && e.tilt()),
+                "the thawed leader entered TILT");
+    }
+}
