@@ -22,10 +22,17 @@ import java.util.function.Consumer;
  * while this node is the primary of the config epoch it knows, has obeyed no newer term, and a
  * majority of watchers vouch for it ({@link Lease}). Promote, Release, probes and the passage of
  * time only change the inputs; {@link #evaluate()} moves the IP to match, one hook at a time.
- * Commands from a term below the fencing token are refused.
+ *
+ * <p>Promote in term T raises the fencing token to T at once, but the node becomes primary of
+ * epoch T (and says so to probes) only once its promote hook has succeeded; then the acquire
+ * hook follows. A hook that fails permanently makes the node report itself not serving for
+ * failover-timeout, so the next leader chooses another. Commands from a term below the fencing
+ * token are refused.
  */
 final class AgentGroup {
     private static final long RETRY_MS = 250;
+
+    private record Waiter(long term, Consumer<AgentReply> reply) {}
 
     private final Agent a;
     private final GroupConfig cfg;
@@ -42,12 +49,12 @@ final class AgentGroup {
     private boolean known;
     private boolean busy;
     private long retryAt;
-    private HookResult lastAcquire;
-    private long promoteHookDone = -1;
-    private boolean promoteHookRunning;
-    private final List<Consumer<AgentReply>> promoteWaiters = new ArrayList<>();
+    private long promoting;
+    private long brokenUntil = Long.MIN_VALUE;
+    private final List<Waiter> promoteWaiters = new ArrayList<>();
     private final List<Consumer<AgentReply>> releaseWaiters = new ArrayList<>();
-    private boolean demoteWanted;
+    private boolean demoting;
+    private long demotedTerm;
     private Scheduler.Timer leaseTimer;
     private long leaseTimerAt = Long.MAX_VALUE;
     private boolean stopped;
@@ -87,8 +94,8 @@ final class AgentGroup {
             persist();
             a.sink().emit(new Event.AgentEpochAdopted(now, a.self(), cfg.id(), epoch, primary, r.watcher()));
         }
-        // A stamp this incarnation never issued (before it started, or in the future) acks nothing.
-        if (r.ackStamp() >= startedAt && r.ackStamp() <= now) {
+        // A stamp this incarnation never issued (none yet, before it started, in the future) acks nothing.
+        if (r.ackStamp() > 0 && r.ackStamp() >= startedAt && r.ackStamp() <= now) {
             lease.probe(r.watcher(), r.ackStamp(), r.vouchTerm());
         }
         evaluate();
@@ -96,40 +103,46 @@ final class AgentGroup {
     }
 
     ProbeReply reply(long now) {
-        return new ProbeReply(cfg.id(), a.self(), true, now, epoch, primary, highestTerm, holds);
+        return new ProbeReply(cfg.id(), a.self(), now >= brokenUntil, now, epoch, primary, highestTerm, holds);
     }
 
     void onPromote(PromoteRequest r, Consumer<AgentReply> reply) {
         if (refuse(r.term(), "promote", reply)) {
             return;
         }
-        if (r.term() != highestTerm || r.term() != epoch || !a.self().equals(primary)) {
+        // Past the fencing check, the request's term is the agent's (equal or higher).
+        if (r.term() != highestTerm) {
             highestTerm = r.term();
-            epoch = r.term();
-            primary = a.self();
             persist();
             a.sink().emit(new Event.AgentObeyed(a.scheduler().nowMillis(), a.self(), cfg.id(), r.term(),
                     "promote by " + r.leader()));
         }
-        promoteWaiters.add(reply);
-        if (promoteHookDone == epoch) {
+        promoteWaiters.add(new Waiter(r.term(), reply));
+        if (epoch == r.term() && a.self().equals(primary)) {
             evaluate();
             return;
         }
-        if (promoteHookRunning) {
+        if (promoting == r.term()) {
             return;
         }
-        promoteHookRunning = true;
-        long term = epoch;
+        promoting = r.term();
+        long term = r.term();
         a.hooks().run(new HookCall(HookKind.PROMOTE, cfg.id(), term, r.oldPrimary(), a.self()), res -> {
-            promoteHookRunning = false;
-            hookDone(HookKind.PROMOTE, res);
-            if (res.outcome().succeeded()) {
-                promoteHookDone = term;
-                evaluate();
-            } else {
-                answerPromote(new AgentReply(outcomeOf(res), "promote hook " + res.outcome(), highestTerm));
+            if (promoting == term) {
+                promoting = 0;
             }
+            hookDone(HookKind.PROMOTE, res);
+            if (stopped) {
+                return;
+            }
+            if (!res.outcome().succeeded()) {
+                failed(term, "promote", res);
+            } else if (term == highestTerm && term > epoch) {
+                epoch = term;
+                primary = a.self();
+                persist();
+            }
+            evaluate();
         });
     }
 
@@ -137,14 +150,42 @@ final class AgentGroup {
         if (refuse(r.term(), r.demote() ? "demote" : "release", reply)) {
             return;
         }
-        if (r.term() > highestTerm) {
+        releaseWaiters.add(reply);
+        if (!r.demote() || demotedTerm >= r.term()) {
+            obeyRelease(r);
+            return;
+        }
+        // Graceful order: the demote hook first (the service stops taking writes), then release.
+        if (demoting) {
+            return;
+        }
+        demoting = true;
+        a.hooks().run(new HookCall(HookKind.DEMOTE, cfg.id(), r.term(), a.self(), null), res -> {
+            demoting = false;
+            hookDone(HookKind.DEMOTE, res);
+            if (stopped) {
+                return;
+            }
+            if (a.fencing().stale(r.term(), highestTerm)) {
+                // A newer term was obeyed while the hook ran: this request is history.
+                answerRelease(stale(r.term()));
+                evaluate();
+            } else if (res.outcome().succeeded()) {
+                demotedTerm = r.term();
+                obeyRelease(r);
+            } else {
+                answerRelease(new AgentReply(AgentReply.Outcome.RETRYABLE, "demote hook " + res.outcome(), highestTerm));
+            }
+        });
+    }
+
+    private void obeyRelease(ReleaseRequest r) {
+        if (r.term() != highestTerm) {
             highestTerm = r.term();
             persist();
             a.sink().emit(new Event.AgentObeyed(a.scheduler().nowMillis(), a.self(), cfg.id(), r.term(),
                     (r.demote() ? "demote by " : "release by ") + r.leader()));
         }
-        demoteWanted |= r.demote();
-        releaseWaiters.add(reply);
         evaluate();
     }
 
@@ -153,9 +194,13 @@ final class AgentGroup {
             return false;
         }
         a.sink().emit(new Event.AgentRefused(a.scheduler().nowMillis(), a.self(), cfg.id(), term, highestTerm, command));
-        reply.accept(new AgentReply(AgentReply.Outcome.STALE_TERM,
-                "term " + term + " is below the fencing token " + highestTerm, highestTerm));
+        reply.accept(stale(term));
         return true;
+    }
+
+    private AgentReply stale(long term) {
+        return new AgentReply(AgentReply.Outcome.STALE_TERM,
+                "term " + term + " is below the fencing token " + highestTerm, highestTerm);
     }
 
     // ---- the one rule ---------------------------------------------------------------------
@@ -199,7 +244,8 @@ final class AgentGroup {
     private void change(boolean acquire, String reason) {
         busy = true;
         HookKind kind = acquire ? HookKind.ACQUIRE : HookKind.RELEASE;
-        a.hooks().run(new HookCall(kind, cfg.id(), epoch, null, primary), res -> {
+        long term = epoch;
+        a.hooks().run(new HookCall(kind, cfg.id(), term, null, primary), res -> {
             busy = false;
             hookDone(kind, res);
             long now = a.scheduler().nowMillis();
@@ -210,9 +256,9 @@ final class AgentGroup {
             } else {
                 known = false;
                 retryAt = now + RETRY_MS;
-            }
-            if (acquire) {
-                lastAcquire = res;
+                if (acquire) {
+                    failed(term, "acquire", res);
+                }
             }
             if (!stopped) {
                 evaluate();
@@ -220,41 +266,45 @@ final class AgentGroup {
         });
     }
 
-    private void settle(long now, boolean want) {
-        if (!promoteWaiters.isEmpty() && promoteHookDone == epoch && a.self().equals(primary)) {
-            if (holds) {
-                answerPromote(AgentReply.ok(highestTerm));
-            } else if (lastAcquire != null && !lastAcquire.outcome().succeeded()) {
-                HookResult r = lastAcquire;
-                lastAcquire = null;
-                answerPromote(new AgentReply(outcomeOf(r), "acquire hook " + r.outcome(), highestTerm));
-            } else if (!want) {
-                answerPromote(new AgentReply(AgentReply.Outcome.RETRYABLE, why(now, false), highestTerm));
-            }
-        } else if (!promoteWaiters.isEmpty() && !a.self().equals(primary)) {
-            answerPromote(new AgentReply(AgentReply.Outcome.STALE_TERM, why(now, false), highestTerm));
+    /** A hook of a promotion failed: answer its waiters; a permanent failure takes the node out of the running. */
+    private void failed(long term, String hook, HookResult res) {
+        boolean permanent = res.outcome() == HookResult.Outcome.PERMANENT;
+        if (permanent) {
+            brokenUntil = a.scheduler().nowMillis() + cfg.timings().failoverTimeoutMs();
         }
-        if (!releaseWaiters.isEmpty() && !holds) {
-            if (demoteWanted) {
-                demoteWanted = false;
-                busy = true;
-                a.hooks().run(new HookCall(HookKind.DEMOTE, cfg.id(), highestTerm, a.self(), null), res -> {
-                    busy = false;
-                    hookDone(HookKind.DEMOTE, res);
-                    answerRelease(res.outcome().succeeded() ? AgentReply.ok(highestTerm)
-                            : new AgentReply(outcomeOf(res), "demote hook " + res.outcome(), highestTerm));
-                    evaluate();
-                });
-            } else {
-                answerRelease(AgentReply.ok(highestTerm));
+        var outcome = permanent ? AgentReply.Outcome.PERMANENT : AgentReply.Outcome.RETRYABLE;
+        answerPromote(term, new AgentReply(outcome, hook + " hook " + res.outcome() + " (exit " + res.exitCode() + ")",
+                highestTerm));
+    }
+
+    private void settle(long now, boolean want) {
+        if (!promoteWaiters.isEmpty()) {
+            for (Waiter w : List.copyOf(promoteWaiters)) {
+                if (w.term < highestTerm || w.term < epoch) {
+                    promoteWaiters.remove(w);
+                    w.reply.accept(stale(w.term));
+                }
             }
+            if (epoch == highestTerm && a.self().equals(primary) && promoting == 0) {
+                if (holds) {
+                    answerPromote(epoch, AgentReply.ok(highestTerm));
+                } else if (!want) {
+                    answerPromote(epoch, new AgentReply(AgentReply.Outcome.RETRYABLE, why(now, false), highestTerm));
+                }
+            }
+        }
+        if (!releaseWaiters.isEmpty() && !holds && !demoting) {
+            answerRelease(AgentReply.ok(highestTerm));
         }
     }
 
-    private void answerPromote(AgentReply r) {
-        List<Consumer<AgentReply>> w = new ArrayList<>(promoteWaiters);
-        promoteWaiters.clear();
-        w.forEach(c -> c.accept(r));
+    private void answerPromote(long term, AgentReply r) {
+        for (Waiter w : List.copyOf(promoteWaiters)) {
+            if (w.term == term) {
+                promoteWaiters.remove(w);
+                w.reply.accept(r);
+            }
+        }
     }
 
     private void answerRelease(AgentReply r) {
@@ -287,10 +337,6 @@ final class AgentGroup {
             a.sink().emit(new Event.HookFinished(a.scheduler().nowMillis(), a.self().value(), cfg.id(), kind.key(),
                     res.outcome().name(), res.exitCode(), res.output()));
         }
-    }
-
-    private static AgentReply.Outcome outcomeOf(HookResult r) {
-        return r.outcome() == HookResult.Outcome.PERMANENT ? AgentReply.Outcome.PERMANENT : AgentReply.Outcome.RETRYABLE;
     }
 
     private void persist() {

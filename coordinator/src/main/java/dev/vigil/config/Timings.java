@@ -2,10 +2,11 @@ package dev.vigil.config;
 
 /**
  * A group's timings, in milliseconds. The relations between them are what make the protocol
- * safe, so they are checked here, once: a probe times out before the next is due, a lease
- * ({@code fenceAfter}) outlives at least two probe intervals, and a primary lets go of the IP
- * ({@code fenceAfter}) at least one probe interval before any watcher can call it down
- * ({@code downAfter}), hence before any vote can be granted.
+ * safe, so they are checked here, once: a probe times out before the next is due; a lease
+ * ({@code fenceAfter}) outlives two probe intervals and a probe timeout, so a healthy primary
+ * keeps it; and {@code fenceAfter} stays at least one probe interval below {@code downAfter},
+ * so the primary's lease from a voter has lapsed ({@code fenceAfter + probeTimeout} of silence,
+ * see {@link dev.vigil.election.VoterView}) by the time a candidate can see ODOWN.
  */
 public record Timings(
         long probeIntervalMs,
@@ -34,10 +35,10 @@ public record Timings(
             throw new IllegalArgumentException("reprobe-interval (" + reprobeIntervalMs
                     + " ms) must not exceed probe-interval (" + probeIntervalMs + " ms)");
         }
-        if (fenceAfterMs < 2 * probeIntervalMs) {
+        if (fenceAfterMs < 2 * probeIntervalMs + probeTimeoutMs) {
             throw new IllegalArgumentException("fence-after (" + fenceAfterMs
-                    + " ms) must be at least two probe intervals (" + 2 * probeIntervalMs
-                    + " ms): a healthy primary would fence itself");
+                    + " ms) must be at least two probe intervals plus probe-timeout (" + (2 * probeIntervalMs
+                    + probeTimeoutMs) + " ms): a healthy primary would fence itself");
         }
         if (fenceAfterMs > downAfterMs - probeIntervalMs) {
             throw new IllegalArgumentException("fence-after (" + fenceAfterMs

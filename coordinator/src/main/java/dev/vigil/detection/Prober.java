@@ -35,6 +35,8 @@ public final class Prober {
 
     private long lastOk;
     private long lastServing;
+    private long lastReplySent;
+    private boolean lastReplyServing = true;
     private long ackStamp;
     private long sentAt;
     private boolean answered = true;
@@ -83,11 +85,12 @@ public final class Prober {
     }
 
     /**
-     * Whether the node answered "serving" within down-after, valid for its role or not: a
-     * primary told to step down still serves, and can be promoted again if nothing else can.
+     * Whether the node answered "serving" within down-after, and its latest answer still says
+     * so, valid for its role or not: a primary told to step down still serves, and can be
+     * promoted again if nothing else can; a node whose promotion failed for good does not.
      */
     public boolean serving(long now) {
-        return now - lastServing <= timings.downAfterMs();
+        return lastReplyServing && now - lastServing <= timings.downAfterMs();
     }
 
     private void send() {
@@ -122,13 +125,24 @@ public final class Prober {
         if (stopped) {
             return;
         }
+        boolean valid = listener.accept(this, reply);
+        // A reply after its deadline counts for nothing: it proves the node was alive at some
+        // unknown time after the probe left, and acking its stamp would keep the node's lease
+        // alive past the moment this watcher may vote against it.
+        if (scheduler.nowMillis() - sent > timings.probeTimeoutMs()) {
+            return;
+        }
         if (reply.stamp() > ackStamp) {
             ackStamp = reply.stamp();
+        }
+        if (sent >= lastReplySent) {
+            lastReplySent = sent;
+            lastReplyServing = reply.serving();
         }
         if (reply.serving() && sent > lastServing) {
             lastServing = sent;
         }
-        if (!listener.accept(this, reply)) {
+        if (!valid) {
             return;
         }
         if (sent >= sentAt) {

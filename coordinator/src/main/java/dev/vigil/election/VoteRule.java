@@ -28,9 +28,9 @@ public interface VoteRule {
         if (r.manual()) {
             return null;
         }
-        if (v.primarySilentMs() <= v.fenceAfterMs()) {
-            return "primary " + v.primary() + " replied " + v.primarySilentMs() + " ms ago, within fence-after "
-                    + v.fenceAfterMs() + " ms";
+        if (v.primarySilentMs() <= v.silenceNeededMs()) {
+            return "primary " + v.primary() + " replied " + v.primarySilentMs() + " ms ago, within "
+                    + v.silenceNeededMs() + " ms (fence-after + probe-timeout)";
         }
         if (v.coolingDown()) {
             return "group failed over less than failover-timeout ago";

@@ -10,8 +10,6 @@ import dev.vigil.transport.AgentClient;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.PromoteRequest;
 import dev.vigil.transport.ReleaseRequest;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The leader's failover of one group in one term: choose the target, get the old primary out of
@@ -22,7 +20,8 @@ import java.util.Set;
  * configured, then Promote. Manual ({@link Mode#MANUAL}): graceful order, demote and release
  * must succeed before Promote, so clients see the shortest gap. {@link Mode#FORCE}: as automatic,
  * without an election. Every step is retried until {@code failover-timeout}; a stale-term answer
- * ends the run at once, since a newer leader exists.
+ * ends the run at once, since a newer leader exists, and so does a target that cannot be
+ * promoted at all: one term has one target, so a different node needs a new term.
  */
 public final class FailoverRun {
     public enum Mode { AUTO, MANUAL, FORCE }
@@ -55,7 +54,6 @@ public final class FailoverRun {
     private final NodeId oldPrimary;
     private final NodeId requested;
     private final long startedAt;
-    private final Set<NodeId> failedTargets = new HashSet<>();
     private final long stepTimeoutMs;
 
     private NodeId target;
@@ -116,8 +114,8 @@ public final class FailoverRun {
         if (done) {
             return;
         }
-        target = Targets.choose(host.group(), oldPrimary, requested, host::healthy, failedTargets);
-        if (target == null && mode == Mode.AUTO && host.healthy(oldPrimary) && !failedTargets.contains(oldPrimary)) {
+        target = Targets.choose(host.group(), oldPrimary, requested, host::healthy);
+        if (target == null && mode == Mode.AUTO && host.healthy(oldPrimary)) {
             // The old primary serves but is not a valid primary any more (an earlier leader told
             // it to step down and then gave up): with no standby, promoting it again in this
             // term is the only way the group gets a primary back.
@@ -218,11 +216,8 @@ public final class FailoverRun {
             }
             case STALE_TERM -> abort(node + " has seen term " + reply.highestTerm());
             case RETRYABLE -> later(stepTimeoutMs / 4, this::promote);
-            case PERMANENT -> {
-                failedTargets.add(node);
-                ++attempt;
-                chooseTarget();
-            }
+            case PERMANENT -> abort(node + " cannot be promoted: " + reply.reason()
+                    + "; it reports itself not serving, so the next term chooses another node");
         }
     }
 

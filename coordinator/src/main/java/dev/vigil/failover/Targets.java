@@ -4,7 +4,6 @@ import dev.vigil.config.GroupConfig;
 import dev.vigil.config.NodeConfig;
 import dev.vigil.core.NodeId;
 import java.util.Comparator;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /** Chooses the standby to promote: healthy in the leader's view, highest priority, then name. */
@@ -15,10 +14,9 @@ public final class Targets {
     private Targets() {}
 
     /** The target, or null if no node qualifies. {@code requested} (may be null) narrows the choice to one node. */
-    public static NodeId choose(GroupConfig group, NodeId oldPrimary, NodeId requested, Predicate<NodeId> healthy,
-            Set<NodeId> excluded) {
+    public static NodeId choose(GroupConfig group, NodeId oldPrimary, NodeId requested, Predicate<NodeId> healthy) {
         return group.nodes().stream()
-                .filter(n -> !n.id().equals(oldPrimary) && !excluded.contains(n.id()) && healthy.test(n.id()))
+                .filter(n -> !n.id().equals(oldPrimary) && healthy.test(n.id()))
                 .filter(n -> requested == null || n.id().equals(requested))
                 .min(PREFERENCE)
                 .map(NodeConfig::id)

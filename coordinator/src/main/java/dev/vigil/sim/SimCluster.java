@@ -68,6 +68,8 @@ public final class SimCluster {
     private boolean ipDirty;
     int hookFailPercent;
     int hookHangPercent;
+    /** Hooks of one kind on one node that always fail with this exit code (scenario tests). */
+    final Map<String, Integer> brokenHooks = new java.util.HashMap<>();
 
     final class WatcherHost {
         final WatcherId id;
@@ -442,6 +444,11 @@ public final class SimCluster {
         HookRunner hooks = (call, done) -> {
             boolean ipHook = call.kind() == HookKind.ACQUIRE || call.kind() == HookKind.RELEASE;
             int roll = hookRandom.nextInt(100);
+            Integer broken = brokenHooks.get(h.id.value() + "/" + call.kind().key());
+            if (broken != null) {
+                sched.schedule(5, () -> done.accept(HookResult.ofExit(broken, "broken for this test")));
+                return;
+            }
             if (call.kind() == HookKind.RELEASE) {
                 // A release that keeps failing leaves the address on the host whatever Vigil
                 // does; that residual case is the fence hook's. Here release failures are
@@ -456,9 +463,11 @@ public final class SimCluster {
             }
             long took = call.kind() == HookKind.RELEASE ? 2 + hookRandom.nextInt(20) : 5 + hookRandom.nextInt(150);
             boolean fail = roll < hookHangPercent + hookFailPercent;
+            // A third of the failures of hooks other than release are permanent (exit 2).
+            int exit = fail && call.kind() != HookKind.RELEASE && hookRandom.nextInt(3) == 0 ? 2 : 1;
             sched.schedule(took, () -> {
                 if (fail) {
-                    done.accept(HookResult.ofExit(1, "simulated failure"));
+                    done.accept(HookResult.ofExit(exit, "simulated failure"));
                     return;
                 }
                 if (ipHook) {

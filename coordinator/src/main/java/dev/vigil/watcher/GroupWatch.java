@@ -9,12 +9,12 @@ import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
 import dev.vigil.detection.Prober;
+import dev.vigil.election.Ballot;
 import dev.vigil.election.Election;
 import dev.vigil.election.VoterView;
 import dev.vigil.failover.FailoverRun;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.quorum.DownReports;
-import dev.vigil.store.WatcherState;
 import dev.vigil.time.Scheduler;
 import dev.vigil.transport.AgentClient;
 import dev.vigil.transport.Hello;
@@ -29,9 +29,8 @@ import java.util.Map;
 /**
  * One watcher's protocol state for one group (DESIGN.md, "The protocol", steps 1–6 and 10–11):
  * it probes every node, decides SDOWN for the primary, tallies peers' reports into ODOWN, runs
- * elections, leads failovers, and adopts newer config epochs on sight. Single-threaded: every
- * method runs on the watcher's scheduler thread. Durable fields are saved before any reply that
- * depends on them.
+ * elections, leads failovers, and adopts newer config epochs on sight. Durable state lives in
+ * its {@link Ballot}. Single-threaded: every method runs on the watcher's scheduler thread.
  */
 final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private static final long ELECTION_JITTER_MS = 50;
@@ -41,17 +40,10 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private final Watcher w;
     private final GroupConfig cfg;
     private final Timings t;
+    private final Ballot ballot;
     private final Map<NodeId, Prober> probers = new LinkedHashMap<>();
     private final DownReports reports = new DownReports();
 
-    // Durable: saved through the store before any reply that depends on them.
-    private long term;
-    private WatcherId votedFor;
-    private long lastVoteTerm;
-    private long epoch;
-    private NodeId primary;
-
-    private long voteAt;
     private boolean sdown;
     private boolean odown;
     private WatcherId leader;
@@ -72,19 +64,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         this.cfg = cfg;
         this.t = cfg.timings();
         long now = w.scheduler().nowMillis();
-        lastFailoverAt = now - t.failoverTimeoutMs();
-        WatcherState s = w.store().load(cfg.id());
-        if (s == null) {
-            primary = cfg.initialPrimary();
-        } else {
-            term = s.term();
-            votedFor = s.votedFor();
-            lastVoteTerm = s.lastVoteTerm();
-            epoch = s.configEpoch();
-            primary = s.primary();
-            // The time of a vote is not kept across a restart: count it from now, the safe side.
-            voteAt = now;
-        }
+        this.ballot = new Ballot(cfg.id(), cfg.initialPrimary(), w.store(), now);
+        // A restarted watcher cannot know when the last failover was: assume just now.
+        lastFailoverAt = ballot.restored() ? now : now - t.failoverTimeoutMs();
         for (NodeConfig n : cfg.nodes()) {
             probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), ack -> probeRequest(n.id(), ack), this));
         }
@@ -98,32 +80,34 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     void stop() {
         probers.values().forEach(Prober::stop);
-        cancelTimers();
+        cancel(startTimer);
+        cancel(electionTimer);
         if (run != null) {
             run.cancel("watcher stopping");
         }
     }
 
+    private NodeId primary() {
+        return ballot.primary();
+    }
+
+    private long now() {
+        return w.scheduler().nowMillis();
+    }
+
     // ---- probing and SDOWN ----------------------------------------------------------------
 
     private ProbeRequest probeRequest(NodeId node, long ack) {
-        return new ProbeRequest(cfg.id(), w.id(), node, epoch, primary, vouchTerm(), ack);
-    }
-
-    /**
-     * The term this watcher vouches with: while a vote it cast for a failover may still be acted
-     * on, that vote's term (higher than the old primary's epoch, so its lease stops counting us);
-     * otherwise the config epoch. A vote stops mattering once failover-timeout has passed, since
-     * its leader gives up by then.
-     */
-    long vouchTerm() {
-        boolean active = lastVoteTerm > epoch && w.scheduler().nowMillis() - voteAt < t.failoverTimeoutMs();
-        return active ? lastVoteTerm : epoch;
+        return new ProbeRequest(cfg.id(), w.id(), node, ballot.epoch(), primary(),
+                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ack);
     }
 
     @Override
     public boolean accept(Prober prober, ProbeReply reply) {
-        if (reply.configEpoch() > epoch && reply.primary() != null && cfg.node(reply.primary()).isPresent()) {
+        // An agent's newer epoch is adopted when it names another node (learned from a watcher)
+        // or when the agent holds the IP as that epoch's primary: its promotion is complete.
+        if (reply.configEpoch() > ballot.epoch() && reply.primary() != null && cfg.node(reply.primary()).isPresent()
+                && (!reply.primary().equals(reply.node()) || reply.holdsIp())) {
             adoptEpoch(reply.configEpoch(), reply.primary(), "agent " + reply.node());
         }
         if (!reply.serving()) {
@@ -131,13 +115,13 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         // An agent that obeyed a newer term than our epoch, and not as its new primary, has been
         // told to step down: it is no longer a primary, whatever it answers.
-        return !reply.node().equals(primary) || reply.highestTerm() <= epoch
+        return !reply.node().equals(primary()) || reply.highestTerm() <= ballot.epoch()
                 || (reply.configEpoch() == reply.highestTerm() && reply.node().equals(reply.primary()));
     }
 
     @Override
     public void changed(Prober prober) {
-        if (prober.node().equals(primary)) {
+        if (prober.node().equals(primary())) {
             updateSdown();
         }
     }
@@ -145,12 +129,12 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     @Override
     public boolean healthy(NodeId node) {
         Prober p = probers.get(node);
-        return p != null && p.serving(w.scheduler().nowMillis());
+        return p != null && p.serving(now());
     }
 
     private void updateSdown() {
-        long now = w.scheduler().nowMillis();
-        Prober p = probers.get(primary);
+        long now = now();
+        Prober p = probers.get(primary());
         boolean down = p.down(now);
         if (down == sdown) {
             return;
@@ -158,7 +142,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         sdown = down;
         String reason = down ? "no valid reply for " + p.silentFor(now) + " ms > down-after " + t.downAfterMs() + " ms"
                 : "valid reply";
-        w.sink().emit(new Event.SdownChanged(now, w.id(), cfg.id(), primary, down, reason));
+        w.sink().emit(new Event.SdownChanged(now, w.id(), cfg.id(), primary(), down, reason));
         if (!w.tilt()) {
             if (down) {
                 queryPeers();
@@ -172,11 +156,11 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     // ---- opinions and ODOWN ---------------------------------------------------------------
 
     private Hello hello() {
-        return new Hello(cfg.id(), w.id(), term, epoch, primary, sdown && !w.tilt(), leader);
+        return new Hello(cfg.id(), w.id(), ballot.term(), ballot.epoch(), primary(), sdown && !w.tilt(), leader);
     }
 
     private void helloPeers() {
-        lastHelloAt = w.scheduler().nowMillis();
+        lastHelloAt = now();
         Hello h = hello();
         for (WatcherId p : w.peers()) {
             w.transport().hello(p, h);
@@ -184,7 +168,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     }
 
     private void queryPeers() {
-        lastQueryAt = w.scheduler().nowMillis();
+        lastQueryAt = now();
         lastHelloAt = lastQueryAt;
         Hello h = hello();
         for (WatcherId p : w.peers()) {
@@ -196,15 +180,14 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (!w.isPeer(h.from())) {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured peer: " + h.from());
         }
-        long now = w.scheduler().nowMillis();
-        reports.record(h.from(), h.sdown(), h.configEpoch(), now);
-        if (h.configEpoch() > epoch && h.primary() != null && cfg.node(h.primary()).isPresent()) {
+        reports.record(h.from(), h.sdown(), h.configEpoch(), now());
+        if (h.configEpoch() > ballot.epoch() && h.primary() != null && cfg.node(h.primary()).isPresent()) {
             adoptEpoch(h.configEpoch(), h.primary(), "hello from " + h.from());
         }
         observeTerm(h.term());
-        if (h.leader() != null && h.term() == term && leader == null) {
+        if (h.leader() != null && h.term() == ballot.term() && leader == null) {
             leader = h.leader();
-            leaderSeenAt = now;
+            leaderSeenAt = now();
         }
         updateOdown();
     }
@@ -223,27 +206,24 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     /** Recomputes ODOWN from fresh reports; never acts on it. */
     private void refreshOdown() {
-        long now = w.scheduler().nowMillis();
+        long now = now();
         boolean own = sdown && !w.tilt();
-        List<WatcherId> peersDown = own ? reports.down(now, t.reportTtlMs(), epoch) : List.of();
+        List<WatcherId> peersDown = own ? reports.down(now, t.reportTtlMs(), ballot.epoch()) : List.of();
         int count = (own ? 1 : 0) + peersDown.size();
         boolean down = own && count >= cfg.quorum();
         if (down != odown) {
             odown = down;
-            w.sink().emit(new Event.OdownChanged(now, w.id(), cfg.id(), primary, down, count, cfg.quorum()));
+            w.sink().emit(new Event.OdownChanged(now, w.id(), cfg.id(), primary(), down, count, cfg.quorum()));
         }
     }
 
     // ---- elections ------------------------------------------------------------------------
 
     private void observeTerm(long seen) {
-        if (seen <= term) {
+        if (!ballot.observe(seen)) {
             return;
         }
-        term = seen;
-        votedFor = null;
         leader = null;
-        persist();
         if (election != null && election.term() < seen) {
             lose("higher term " + seen + " seen");
         }
@@ -258,8 +238,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (leader != null && !leader.equals(w.id())) {
             wait = Math.max(wait, leaderSeenAt + t.failoverTimeoutMs() - now);
         }
+        WatcherId votedFor = ballot.votedFor();
         if (votedFor != null && !votedFor.equals(w.id())) {
-            wait = Math.max(wait, voteAt + ELECTION_TIMEOUT_MIN_MS + ELECTION_TIMEOUT_SPAN_MS - now);
+            wait = Math.max(wait, ballot.voteAt() + ELECTION_TIMEOUT_MIN_MS + ELECTION_TIMEOUT_SPAN_MS - now);
         }
         return Math.max(0, wait);
     }
@@ -268,14 +249,14 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (!odown || w.tilt() || run != null || election != null || startTimer != null) {
             return;
         }
-        long delay = electionWait(w.scheduler().nowMillis()) + w.random().nextLong(ELECTION_JITTER_MS);
+        long delay = electionWait(now()) + w.random().nextLong(ELECTION_JITTER_MS);
         startTimer = w.scheduler().schedule(delay, () -> {
             startTimer = null;
             refreshOdown();
             if (!odown || w.tilt() || run != null || election != null) {
                 return;
             }
-            if (electionWait(w.scheduler().nowMillis()) > 0) {
+            if (electionWait(now()) > 0) {
                 maybeStartElection();
             } else {
                 startElection("odown", false, null);
@@ -284,29 +265,25 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     }
 
     private void startElection(String cause, boolean manual, NodeId target) {
-        long now = w.scheduler().nowMillis();
-        term++;
-        votedFor = w.id();
-        lastVoteTerm = term;
-        voteAt = now;
+        long now = now();
+        long term = ballot.term() + 1;
+        ballot.vote(w.id(), term, now);
         leader = null;
-        persist();
         election = new Election(term, w.votesNeeded(cfg), manual, target, now);
         election.grant(w.id());
-        List<WatcherId> down = manual ? List.of() : reports.down(now, t.reportTtlMs(), epoch);
+        List<WatcherId> down = manual ? List.of() : reports.down(now, t.reportTtlMs(), ballot.epoch());
         w.sink().emit(new Event.ElectionStarted(now, w.id(), cfg.id(), term, cause, down));
         w.sink().emit(new Event.VoteGranted(now, w.id(), cfg.id(), term, w.id()));
         if (election.won()) {
             win();
             return;
         }
-        var req = new VoteRequest(cfg.id(), w.id(), term, epoch, manual);
+        var req = new VoteRequest(cfg.id(), w.id(), term, ballot.epoch(), manual);
         for (WatcherId p : w.peers()) {
             w.transport().requestVote(p, req, this::onVoteReply);
         }
-        long mine = term;
         electionTimer = w.scheduler().schedule(
-                ELECTION_TIMEOUT_MIN_MS + w.random().nextLong(ELECTION_TIMEOUT_SPAN_MS), () -> electionTimeout(mine));
+                ELECTION_TIMEOUT_MIN_MS + w.random().nextLong(ELECTION_TIMEOUT_SPAN_MS), () -> electionTimeout(term));
     }
 
     private void onVoteReply(VoteReply r) {
@@ -326,7 +303,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         Election e = election;
         lose("no majority within the election timeout");
-        if (e.manual() && w.scheduler().nowMillis() < manualDeadline) {
+        if (e.manual() && now() < manualDeadline) {
             startElection("manual retry", true, e.target());
         } else {
             maybeStartElection();
@@ -337,25 +314,23 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         Election e = election;
         election = null;
         cancel(electionTimer);
-        w.sink().emit(new Event.ElectionLost(w.scheduler().nowMillis(), w.id(), cfg.id(), e.term(), e.votes(),
-                e.needed(), reason));
+        w.sink().emit(new Event.ElectionLost(now(), w.id(), cfg.id(), e.term(), e.votes(), e.needed(), reason));
     }
 
     private void win() {
         Election e = election;
         election = null;
         cancel(electionTimer);
-        long now = w.scheduler().nowMillis();
-        leader = w.id();
-        leaderSeenAt = now;
-        lastLeader = w.id();
         String cause = e.manual() ? "manual" : "odown";
-        w.sink().emit(new Event.LeaderElected(now, w.id(), cfg.id(), e.term(), e.votes(), e.needed(), cause));
+        w.sink().emit(new Event.LeaderElected(now(), w.id(), cfg.id(), e.term(), e.votes(), e.needed(), cause));
         lead(e.term(), e.manual() ? FailoverRun.Mode.MANUAL : FailoverRun.Mode.AUTO, e.target());
     }
 
     private void lead(long runTerm, FailoverRun.Mode mode, NodeId target) {
-        run = new FailoverRun(this, runTerm, mode, primary, target);
+        leader = w.id();
+        leaderSeenAt = now();
+        lastLeader = w.id();
+        run = new FailoverRun(this, runTerm, mode, primary(), target);
         helloPeers();
         run.start();
     }
@@ -365,20 +340,18 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured peer: " + r.candidate());
         }
         observeTerm(r.term());
-        long now = w.scheduler().nowMillis();
-        var view = new VoterView(term, votedFor, epoch, primary, w.tilt(), probers.get(primary).silentFor(now),
-                t.fenceAfterMs(), now - lastFailoverAt < t.failoverTimeoutMs());
+        long now = now();
+        var view = new VoterView(ballot.term(), ballot.votedFor(), ballot.epoch(), primary(), w.tilt(),
+                probers.get(primary()).silentFor(now), t.fenceAfterMs() + t.probeTimeoutMs(),
+                now - lastFailoverAt < t.failoverTimeoutMs());
         String why = w.voteRule().refusal(view, r);
         if (why != null) {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), why));
-            return new VoteReply(cfg.id(), w.id(), term, false, why);
+            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, why);
         }
-        votedFor = r.candidate();
-        lastVoteTerm = r.term();
-        voteAt = now;
-        persist();
+        ballot.vote(r.candidate(), r.term(), now);
         w.sink().emit(new Event.VoteGranted(now, w.id(), cfg.id(), r.term(), r.candidate()));
-        return new VoteReply(cfg.id(), w.id(), term, true, "granted");
+        return new VoteReply(cfg.id(), w.id(), ballot.term(), true, "granted");
     }
 
     // ---- failover -------------------------------------------------------------------------
@@ -388,7 +361,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (to != null && cfg.node(to).isEmpty()) {
             throw new ProtocolException(ProtocolException.Code.UNKNOWN_NODE, "group " + cfg.id() + " has no node " + to);
         }
-        if (to != null && to.equals(primary)) {
+        if (to != null && to.equals(primary())) {
             throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, to + " is already the primary");
         }
         if (run != null || election != null) {
@@ -399,19 +372,13 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         cancel(startTimer);
         startTimer = null;
         if (!force) {
-            manualDeadline = w.scheduler().nowMillis() + t.failoverTimeoutMs();
+            manualDeadline = now() + t.failoverTimeoutMs();
             startElection("manual", true, to);
-            return term;
+            return ballot.term();
         }
-        long now = w.scheduler().nowMillis();
-        term++;
-        votedFor = w.id();
-        lastVoteTerm = term;
-        voteAt = now;
-        persist();
-        leader = w.id();
-        lastLeader = w.id();
-        w.sink().emit(new Event.LeaderElected(now, w.id(), cfg.id(), term, 1, 1,
+        long term = ballot.term() + 1;
+        ballot.vote(w.id(), term, now());
+        w.sink().emit(new Event.LeaderElected(now(), w.id(), cfg.id(), term, 1, 1,
                 "FORCED by operator: no election, no quorum, split brain possible"));
         lead(term, FailoverRun.Mode.FORCE, to);
         return term;
@@ -427,9 +394,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (run == r) {
             run = null;
         }
-        long now = w.scheduler().nowMillis();
-        lastFailoverTookMs = now - r.startedAt();
-        w.sink().emit(new Event.FailoverCompleted(now, w.id(), cfg.id(), r.term(), r.oldPrimary(), newPrimary,
+        lastFailoverTookMs = now() - r.startedAt();
+        w.sink().emit(new Event.FailoverCompleted(now(), w.id(), cfg.id(), r.term(), r.oldPrimary(), newPrimary,
                 lastFailoverTookMs));
     }
 
@@ -438,27 +404,22 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (run == r) {
             run = null;
         }
-        w.sink().emit(new Event.FailoverAborted(w.scheduler().nowMillis(), w.id(), cfg.id(), r.term(), reason));
+        w.sink().emit(new Event.FailoverAborted(now(), w.id(), cfg.id(), r.term(), reason));
         if (odown) {
             maybeStartElection();
         }
     }
 
     private void adoptEpoch(long newEpoch, NodeId newPrimary, String source) {
-        if (newEpoch <= epoch) {
+        NodeId oldPrimary = primary();
+        if (!ballot.install(newEpoch, newPrimary)) {
             return;
         }
-        long now = w.scheduler().nowMillis();
-        NodeId oldPrimary = primary;
-        epoch = newEpoch;
-        primary = newPrimary;
+        long now = now();
         lastFailoverAt = now;
-        if (newEpoch > term) {
-            term = newEpoch;
-            votedFor = null;
+        if (ballot.votedFor() == null) {
             leader = null;
         }
-        persist();
         w.sink().emit(new Event.EpochAdopted(now, w.id(), cfg.id(), newEpoch, newPrimary, source));
         if (run != null && run.term() == newEpoch) {
             // Our own promotion, confirmed by the agent before its reply reached us.
@@ -489,7 +450,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         updateOdown();
         if (sdown && !w.tilt() && now - lastQueryAt >= t.probeIntervalMs()) {
             queryPeers();
-        } else if (now - lastHelloAt >= t.helloIntervalMs()) {
+        } else if (run != null || now - lastHelloAt >= t.helloIntervalMs()) {
+            // A leader repeats its announcement while it runs, so no voter mistakes its
+            // silence for a lost election and starts a competing term.
             helloPeers();
         }
     }
@@ -498,25 +461,20 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (w.tilt() && election != null) {
             lose("tilt");
         }
+        if (w.tilt() && run != null) {
+            // Our own timings are suspect; the queued steps of a stalled leader must not go out.
+            run.cancel("tilt");
+        }
         helloPeers();
         updateOdown();
     }
 
     GroupStatus status() {
-        long now = w.scheduler().nowMillis();
+        long now = now();
         var silent = new LinkedHashMap<NodeId, Long>();
         probers.forEach((n, p) -> silent.put(n, p.silentFor(now)));
-        return new GroupStatus(cfg.id(), primary, epoch, term, sdown && !w.tilt(), odown, lastLeader,
-                run != null ? run.term() : 0, now - lastFailoverAt, lastFailoverTookMs, silent);
-    }
-
-    private void persist() {
-        w.store().save(cfg.id(), new WatcherState(term, votedFor, lastVoteTerm, epoch, primary));
-    }
-
-    private void cancelTimers() {
-        cancel(startTimer);
-        cancel(electionTimer);
+        return new GroupStatus(cfg.id(), primary(), ballot.epoch(), ballot.term(), sdown && !w.tilt(), odown,
+                lastLeader, run != null ? run.term() : 0, now - lastFailoverAt, lastFailoverTookMs, silent);
     }
 
     private static void cancel(Scheduler.Timer timer) {

@@ -242,4 +242,24 @@ class ScenarioTest {
         assertTrue(events(Event.TiltChanged.class).stream().anyMatch(e -> e.watcher().equals(frozen.get()) && e.tilt()),
                 "the thawed leader entered TILT");
     }
+
+    @Test
+    void aStandbyWhosePromoteHookFailsForGoodIsPassedOverInTheNextTerm() {
+        SimCluster c = new SimCluster(10, new SimCluster.Options(3, 3, false, T,
+                dev.vigil.election.VoteRule.STANDARD, dev.vigil.agent.FencingRule.STANDARD));
+        c.onEvent(events::add);
+        c.runUntil(3_000);
+        NodeId n3 = new NodeId("n3");
+        c.brokenHooks.put("n2/promote", 2); // n2 has the higher priority of the two standbys
+        c.crashHost(N1);
+        c.runFor(40_000);
+
+        assertSafe(c);
+        assertTrue(events(Event.FailoverAborted.class).stream().anyMatch(a -> a.reason().contains("n2 cannot be promoted")),
+                "the run that chose n2 ends at its permanent failure");
+        var done = events(Event.FailoverCompleted.class);
+        assertEquals(1, done.size(), "one failover completes");
+        assertEquals(n3, done.get(0).newPrimary());
+        assertEquals(List.of(n3), c.ipHolders(), "n2 never took the IP: its promote hook never succeeded");
+    }
 }

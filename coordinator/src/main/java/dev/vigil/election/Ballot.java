@@ -1,0 +1,124 @@
+package dev.vigil.election;
+
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+import dev.vigil.store.StateStore;
+import dev.vigil.store.WatcherState;
+
+/**
+ * A watcher's durable election state for one group: the term, the vote cast in it, the config
+ * epoch and its primary, and the last vote cast at all (with the epoch it was cast against).
+ * Every change is saved before the method returns, so nothing that depends on it can be
+ * answered first. Terms and epochs only grow.
+ */
+public final class Ballot {
+    private final GroupId group;
+    private final StateStore<WatcherState> store;
+    private long term;
+    private WatcherId votedFor;
+    private long lastVoteTerm;
+    private long lastVoteEpoch;
+    private long epoch;
+    private NodeId primary;
+    private long voteAt;
+    private final boolean restored;
+
+    /** Loads the saved state, or starts at term 0 with the configured primary. */
+    public Ballot(GroupId group, NodeId initialPrimary, StateStore<WatcherState> store, long now) {
+        this.group = group;
+        this.store = store;
+        WatcherState s = store.load(group);
+        restored = s != null;
+        if (s == null) {
+            primary = initialPrimary;
+            voteAt = Long.MIN_VALUE / 2;
+        } else {
+            term = s.term();
+            votedFor = s.votedFor();
+            lastVoteTerm = s.lastVoteTerm();
+            lastVoteEpoch = s.lastVoteEpoch();
+            epoch = s.configEpoch();
+            primary = s.primary();
+            // The time of a vote is not kept across a restart: count it from now, the safe side.
+            voteAt = now;
+        }
+    }
+
+    /** True if the ballot was restored from the store (the watcher restarted). */
+    public boolean restored() {
+        return restored;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public WatcherId votedFor() {
+        return votedFor;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public NodeId primary() {
+        return primary;
+    }
+
+    public long voteAt() {
+        return voteAt;
+    }
+
+    /** Adopts a higher term (forgetting the vote of the old one); true if it was higher. */
+    public boolean observe(long seen) {
+        if (seen <= term) {
+            return false;
+        }
+        term = seen;
+        votedFor = null;
+        save();
+        return true;
+    }
+
+    /** Records this watcher's vote in {@code inTerm}; whether to cast it is {@link VoteRule}'s decision. */
+    public void vote(WatcherId candidate, long inTerm, long now) {
+        term = inTerm;
+        votedFor = candidate;
+        lastVoteTerm = inTerm;
+        lastVoteEpoch = epoch;
+        voteAt = now;
+        save();
+    }
+
+    /** Installs a newer config epoch; false if it is not newer. */
+    public boolean install(long newEpoch, NodeId newPrimary) {
+        if (newEpoch <= epoch) {
+            return false;
+        }
+        epoch = newEpoch;
+        primary = newPrimary;
+        if (newEpoch > term) {
+            term = newEpoch;
+            votedFor = null;
+        }
+        save();
+        return true;
+    }
+
+    /**
+     * The term this watcher vouches with in probes: while a vote it cast against the current
+     * primary may still be acted on, that vote's term (above the primary's epoch, so the
+     * primary's lease stops counting this watcher); otherwise the epoch. A vote stops mattering
+     * once failover-timeout has passed, since its leader gives up by then, and it never
+     * withdraws vouching from a primary installed after it was cast.
+     */
+    public long vouchTerm(long now, long failoverTimeoutMs) {
+        boolean active = lastVoteEpoch == epoch && lastVoteTerm > epoch && now - voteAt < failoverTimeoutMs;
+        return active ? lastVoteTerm : epoch;
+    }
+
+    private void save() {
+        store.save(group, new WatcherState(term, votedFor, lastVoteTerm, lastVoteEpoch, epoch, primary));
+    }
+}

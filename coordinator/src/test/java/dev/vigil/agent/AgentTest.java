@@ -1,0 +1,395 @@
+package dev.vigil.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.GroupConfig;
+import dev.vigil.config.NodeConfig;
+import dev.vigil.config.Timings;
+import dev.vigil.core.Event;
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.WatcherId;
+import dev.vigil.failover.HookCall;
+import dev.vigil.failover.HookKind;
+import dev.vigil.failover.HookResult;
+import dev.vigil.failover.HookRunner;
+import dev.vigil.store.AgentState;
+import dev.vigil.store.MemoryStateStore;
+import dev.vigil.time.ManualScheduler;
+import dev.vigil.transport.AgentReply;
+import dev.vigil.transport.ProbeReply;
+import dev.vigil.transport.ProbeRequest;
+import dev.vigil.transport.PromoteRequest;
+import dev.vigil.transport.ReleaseRequest;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent on virtual time. The clock starts at 10 s, as a process started some time after
+ * boot would see it, so that the ack stamp 0 of a watcher's first probe is one this agent never
+ * issued.
+ */
+class AgentTest {
+    private static final long START = 10_000;
+    private static final GroupId WEB = new GroupId("web");
+    private static final NodeId N1 = new NodeId("n1");
+    private static final NodeId N2 = new NodeId("n2");
+    private static final WatcherId W1 = new WatcherId("w1");
+    private static final WatcherId W2 = new WatcherId("w2");
+    private static final WatcherId W3 = new WatcherId("w3");
+    private static final Timings T = Timings.defaults();
+    private static final ClusterConfig CLUSTER = new ClusterConfig(List.of(W1, W2, W3), List.of(
+            new GroupConfig(WEB, List.of(new NodeConfig(N1, 100), new NodeConfig(N2, 50)), N1, T, 2)));
+
+    /** Records every hook call; completes it on the scheduler with OK unless told otherwise. */
+    private final class RecordingHooks implements HookRunner {
+        final List<HookCall> calls = new ArrayList<>();
+        final Map<HookKind, HookResult> results = new EnumMap<>(HookKind.class);
+
+        @Override
+        public void run(HookCall call, Consumer<HookResult> done) {
+            calls.add(call);
+            HookResult r = results.getOrDefault(call.kind(), HookResult.OK);
+            scheduler.schedule(0, () -> done.accept(r));
+        }
+
+        List<HookKind> kinds() {
+            return calls.stream().map(HookCall::kind).toList();
+        }
+    }
+
+    private final ManualScheduler scheduler = new ManualScheduler(START);
+    private final MemoryStateStore<AgentState> store = new MemoryStateStore<>();
+    private final RecordingHooks hooks = new RecordingHooks();
+    private final List<Event> events = new ArrayList<>();
+    /** Per watcher: the stamp of the latest reply it got, echoed by its next probe (0 before any). */
+    private final Map<WatcherId, Long> acks = new HashMap<>();
+
+    private Agent agent(NodeId node) {
+        Agent a = new Agent(node, CLUSTER, scheduler, hooks, store, events::add, FencingRule.STANDARD);
+        a.start();
+        scheduler.runDue();
+        return a;
+    }
+
+    /** A watcher's probe in config epoch 0 (n1 primary), vouching for epoch 0. */
+    private ProbeReply probe(Agent a, NodeId node, WatcherId w) {
+        return probe(a, node, w, 0, N1, 0);
+    }
+
+    private ProbeReply probe(Agent a, NodeId node, WatcherId w, long epoch, NodeId primary, long vouchTerm) {
+        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, acks.getOrDefault(w, 0L)));
+        acks.put(w, r.stamp());
+        scheduler.runDue();
+        return r;
+    }
+
+    private boolean holds(Agent a) {
+        return a.status().get(0).holdsIp();
+    }
+
+    private <E extends Event> List<E> events(Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private AgentReply promote(Agent a, NodeId node, long term) {
+        var reply = new ArrayList<AgentReply>();
+        a.onPromote(new PromoteRequest(WEB, node, term, W1, N1), reply::add);
+        scheduler.runDue();
+        return reply.isEmpty() ? null : reply.get(0);
+    }
+
+    private AgentReply release(Agent a, NodeId node, long term) {
+        var reply = new ArrayList<AgentReply>();
+        a.onRelease(new ReleaseRequest(WEB, node, term, W1, false), reply::add);
+        scheduler.runDue();
+        return reply.isEmpty() ? null : reply.get(0);
+    }
+
+    /** n1 acquires: every given watcher probes once (no ack yet), then once more acking the reply. */
+    private Agent primaryHolding(WatcherId... watchers) {
+        Agent a = agent(N1);
+        for (WatcherId w : watchers) {
+            probe(a, N1, w);
+        }
+        scheduler.advance(T.probeIntervalMs());
+        for (WatcherId w : watchers) {
+            probe(a, N1, w);
+        }
+        assertTrue(holds(a), "precondition: n1 holds the IP");
+        return a;
+    }
+
+    /** n2, a standby, probed by w1 and w2, who voted in term 3 and vouch with it. */
+    private Agent standbyVouchedForInTerm3() {
+        Agent a = agent(N2);
+        for (WatcherId w : List.of(W1, W2)) {
+            probe(a, N2, w, 0, N1, 3);
+        }
+        scheduler.advance(T.probeIntervalMs());
+        for (WatcherId w : List.of(W1, W2)) {
+            probe(a, N2, w, 0, N1, 3);
+        }
+        assertFalse(holds(a), "precondition: a standby never holds");
+        return a;
+    }
+
+    @Test
+    void initialPrimaryAcquiresOnlyOnceAMajorityAckStampsItIssued() {
+        Agent a = agent(N1);
+        assertFalse(holds(a));
+
+        probe(a, N1, W1);
+        probe(a, N1, W2);
+        assertFalse(holds(a), "first probes carry ack stamp 0: no lease");
+
+        scheduler.advance(T.probeIntervalMs());
+        probe(a, N1, W1);
+        assertFalse(holds(a), "one ack of three watchers is no majority");
+        assertFalse(hooks.kinds().contains(HookKind.ACQUIRE));
+
+        probe(a, N1, W2);
+        assertTrue(holds(a));
+        assertEquals(HookKind.ACQUIRE, hooks.calls.get(hooks.calls.size() - 1).kind());
+        var ip = events(Event.IpChanged.class);
+        assertTrue(ip.get(ip.size() - 1).held());
+    }
+
+    @Test
+    void ackStampThisIncarnationNeverIssuedGivesNoLease() {
+        Agent a = agent(N1);
+
+        for (WatcherId w : List.of(W1, W2, W3)) {
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START - 1)); // before it started
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START + 60_000)); // in the future
+        }
+        scheduler.runDue();
+
+        assertFalse(holds(a));
+    }
+
+    @Test
+    void releasesWhenAcksAgePastFenceAfter() {
+        Agent a = primaryHolding(W1, W2);
+        long acked = START; // both watchers acked the replies of the first round
+
+        scheduler.advanceTo(acked + T.fenceAfterMs());
+        assertTrue(holds(a), "still within fence-after of the acked reply");
+
+        scheduler.advanceTo(acked + T.fenceAfterMs() + 1);
+        assertFalse(holds(a), "released by itself, without any message");
+        var ip = events(Event.IpChanged.class);
+        assertFalse(ip.get(ip.size() - 1).held());
+        assertTrue(ip.get(ip.size() - 1).reason().contains("lease lost"), ip.get(ip.size() - 1).reason());
+    }
+
+    @Test
+    void releasesWhenAMajorityOfWatchersVouchForANewerTerm() {
+        Agent a = primaryHolding(W1, W2, W3);
+        scheduler.advance(T.probeIntervalMs());
+
+        probe(a, N1, W1, 0, N1, 1);
+        assertTrue(holds(a), "two of three still vouch");
+
+        probe(a, N1, W2, 0, N1, 1);
+        assertFalse(holds(a), "a watcher that voted for a failover no longer vouches");
+    }
+
+    @Test
+    void probeWithANewerConfigEpochNamingAnotherPrimaryMakesTheHolderRelease() {
+        Agent a = primaryHolding(W1, W2, W3);
+
+        ProbeReply r = probe(a, N1, W3, 5, N2, 5);
+        scheduler.runDue();
+
+        assertFalse(holds(a));
+        assertEquals(5, r.configEpoch());
+        assertEquals(N2, r.primary());
+        var adopted = events(Event.AgentEpochAdopted.class);
+        assertEquals(1, adopted.size());
+        assertEquals(W3, adopted.get(0).from());
+        assertEquals(new AgentState(5, 5, N2), store.load(WEB), "the new epoch is persisted");
+    }
+
+    @Test
+    void promoteAnswersOkAfterThePromoteAndAcquireHooksWithTheFencingTokenPersistedFirst() {
+        Agent a = standbyVouchedForInTerm3();
+        hooks.calls.clear();
+
+        var replies = new ArrayList<AgentReply>();
+        var storedAtReply = new ArrayList<AgentState>();
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), r -> {
+            replies.add(r);
+            storedAtReply.add(store.load(WEB));
+        });
+        assertEquals(List.of(), replies, "no answer before the hooks have run");
+
+        scheduler.runDue();
+
+        assertEquals(List.of(HookKind.PROMOTE, HookKind.ACQUIRE), hooks.kinds());
+        assertEquals(3, hooks.calls.get(0).term());
+        assertEquals(1, replies.size());
+        assertEquals(AgentReply.Outcome.OK, replies.get(0).outcome());
+        assertEquals(3, replies.get(0).highestTerm());
+        assertEquals(new AgentState(3, 3, N2), storedAtReply.get(0));
+        assertTrue(holds(a));
+        assertEquals(1, events(Event.AgentObeyed.class).size());
+    }
+
+    @Test
+    void promoteWithoutALeaseIsRetryableAndAcquiresNothing() {
+        Agent a = agent(N2);
+        hooks.calls.clear();
+
+        AgentReply r = promote(a, N2, 3);
+
+        assertNotNull(r);
+        assertEquals(AgentReply.Outcome.RETRYABLE, r.outcome());
+        assertTrue(r.reason().contains("lease"), r.reason());
+        assertFalse(hooks.kinds().contains(HookKind.ACQUIRE));
+        assertEquals(3, store.load(WEB).highestTerm(), "the term is obeyed even so");
+    }
+
+    @Test
+    void promoteAndReleaseFromALowerTermAreRefusedAsStale() {
+        Agent a = agent(N2);
+        promote(a, N2, 3);
+        hooks.calls.clear();
+
+        AgentReply p = promote(a, N2, 2);
+        AgentReply r = release(a, N2, 1);
+
+        assertEquals(AgentReply.Outcome.STALE_TERM, p.outcome());
+        assertEquals(3, p.highestTerm());
+        assertEquals(AgentReply.Outcome.STALE_TERM, r.outcome());
+        assertEquals(List.of(), hooks.calls, "a stale command runs no hook");
+        var refused = events(Event.AgentRefused.class);
+        assertEquals(2, refused.size());
+        assertEquals(2, refused.get(0).term());
+        assertEquals(3, refused.get(0).highestTerm());
+        assertEquals("promote", refused.get(0).command());
+        assertEquals("release", refused.get(1).command());
+        assertEquals(3, store.load(WEB).highestTerm());
+    }
+
+    @Test
+    void releaseFromANewerTermMakesTheHolderLetGoBeforeAnswering() {
+        Agent a = primaryHolding(W1, W2, W3);
+
+        AgentReply r = release(a, N1, 4);
+
+        assertEquals(AgentReply.Outcome.OK, r.outcome());
+        assertFalse(holds(a));
+        assertEquals(4, store.load(WEB).highestTerm());
+    }
+
+    @Test
+    void failingPromoteHookIsRetryableAndALaterPromoteRunsItAgain() {
+        Agent a = agent(N2);
+        hooks.results.put(HookKind.PROMOTE, HookResult.ofExit(1, "not yet"));
+        hooks.calls.clear();
+
+        AgentReply first = promote(a, N2, 3);
+
+        assertEquals(AgentReply.Outcome.RETRYABLE, first.outcome());
+        assertTrue(first.reason().contains("promote hook"), first.reason());
+
+        hooks.results.remove(HookKind.PROMOTE);
+        promote(a, N2, 3);
+
+        assertEquals(List.of(HookKind.PROMOTE, HookKind.PROMOTE),
+                hooks.kinds().stream().filter(k -> k == HookKind.PROMOTE).toList());
+    }
+
+    @Test
+    void failingAcquireHookLeavesTheIpUnheldAndALaterPromoteAcquiresIt() {
+        Agent a = standbyVouchedForInTerm3();
+        hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
+        var replies = new ArrayList<AgentReply>();
+
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        scheduler.runDue();
+
+        assertFalse(holds(a));
+        assertTrue(replies.stream().noneMatch(r -> r.outcome() == AgentReply.Outcome.OK),
+                "never OK while the IP is not held: " + replies);
+
+        hooks.results.remove(HookKind.ACQUIRE);
+        var retried = new ArrayList<AgentReply>();
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), retried::add); // the leader retries
+        scheduler.advance(T.probeIntervalMs() / 2);
+
+        assertTrue(holds(a));
+        assertEquals(AgentReply.Outcome.OK, retried.get(0).outcome());
+        assertTrue(hooks.kinds().stream().filter(k -> k == HookKind.ACQUIRE).count() >= 2, hooks.kinds().toString());
+    }
+
+    @Test
+    void fencingTokenSurvivesARestart() {
+        Agent before = agent(N2);
+        promote(before, N2, 3);
+        before.stop();
+
+        Agent after = agent(N2);
+        AgentReply r = promote(after, N2, 2);
+
+        assertEquals(3, after.status().get(0).highestTerm());
+        assertEquals(AgentReply.Outcome.STALE_TERM, r.outcome());
+    }
+
+    @Test
+    void failingAcquireHookMakesPromoteAnswerRetryable() {
+        Agent a = standbyVouchedForInTerm3();
+        hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
+        var replies = new ArrayList<AgentReply>();
+
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        scheduler.advance(T.probeIntervalMs()); // the leader's step timeout
+
+        assertFalse(holds(a));
+        assertEquals(1, replies.size(), "Promote must answer; hooks run: " + hooks.kinds());
+        assertEquals(AgentReply.Outcome.RETRYABLE, replies.get(0).outcome());
+    }
+
+    @Test
+    void permanentlyFailingAcquireHookMakesPromoteAnswerPermanent() {
+        Agent a = standbyVouchedForInTerm3();
+        hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(2, "no such interface"));
+        var replies = new ArrayList<AgentReply>();
+
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        scheduler.advance(T.probeIntervalMs());
+
+        assertEquals(1, replies.size(), "Promote must answer; hooks run: " + hooks.kinds());
+        assertEquals(AgentReply.Outcome.PERMANENT, replies.get(0).outcome());
+    }
+
+    @Test
+    void agentStartedAtTimeZeroTakesNoLeaseFromFirstProbesWithAckStampZero() {
+        var s0 = new ManualScheduler(0);
+        var h = new HookRunner() {
+            @Override
+            public void run(HookCall call, Consumer<HookResult> done) {
+                s0.schedule(0, () -> done.accept(HookResult.OK));
+            }
+        };
+        Agent a = new Agent(N1, CLUSTER, s0, h, new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD);
+        a.start();
+        s0.advance(0);
+
+        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0));
+        s0.advance(0);
+
+        assertFalse(a.status().get(0).holdsIp(), "no watcher has acked any reply yet");
+    }
+}

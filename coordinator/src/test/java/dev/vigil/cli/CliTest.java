@@ -1,0 +1,68 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The CLI through picocli's execute(): exit codes and what an operator reads. */
+class CliTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void simulateEndsWithExactlyOneSummaryLine() {
+        Run r = run("simulate", "--seeds", "20", "--seed", "100", "--threads", "2");
+        assertEquals(0, r.exit(), r.out());
+        String[] lines = r.out().strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.matches("simulate: seeds=20 violations=0 failovers=\\d+ elapsed=\\d+\\.\\ds"), last);
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("simulate:")).count());
+    }
+
+    @Test
+    void simulateRejectsBadWatcherCountsWithExitTwo() {
+        Run r = run("simulate", "--watchers", "4");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--watchers must be 3 or 5, got 4"), r.err());
+    }
+
+    @Test
+    void simulateRejectsZeroSeeds() {
+        Run r = run("simulate", "--seeds", "0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--seeds must be at least 1"), r.err());
+    }
+
+    @Test
+    void simulateTraceShowsTheEventsOfOneSeed() {
+        Run r = run("simulate", "--seeds", "1", "--seed", "7", "--watchers", "3", "--trace");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("seed 7 (3 watchers): ok"), r.out());
+        assertTrue(r.out().contains("IpChanged node=n1"), r.out());
+    }
+
+    @Test
+    void demoTellsTheFailoverAndMeasuresIt() {
+        Run r = run("demo");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("power off n1"), r.out());
+        assertTrue(r.out().contains("leader of term 1"), r.out());
+        assertTrue(r.out().contains("agent n2: floating IP acquired"), r.out());
+        assertTrue(r.out().strip().lines().reduce((a, b) -> b).orElseThrow()
+                .matches("demo: crash->odown=\\d+ms crash->standby=\\d+ms overhead=\\d+ms down-after=5000ms failovers=1"),
+                r.out());
+    }
+}
