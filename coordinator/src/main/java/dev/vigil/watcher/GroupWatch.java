@@ -31,6 +31,12 @@ import java.util.Map;
  * it probes every node, decides SDOWN for the primary, tallies peers' reports into ODOWN, runs
  * elections, leads failovers, and adopts newer config epochs on sight. Durable state lives in
  * its {@link Ballot}. Single-threaded: every method runs on the watcher's scheduler thread.
+ *
+ * <p>Longer than 400 lines because this is where the steps meet: SDOWN, ODOWN, the election
+ * and the failover run all read and change the same few fields (sdown, odown, leader, the
+ * election, the run), and each step's effect on the others is easiest to check in one place.
+ * The decisions themselves live in small pure classes: {@link Prober}, {@link DownReports},
+ * {@link dev.vigil.election.VoteRule}, {@link Ballot}, {@link FailoverRun}.
  */
 final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private static final long ELECTION_JITTER_MS = 50;
