@@ -1,7 +1,9 @@
 package dev.vigil.core;
 
 import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every decision the protocol takes, with its reason. Watchers and agents emit these to an
@@ -16,20 +18,24 @@ public sealed interface Event {
     /** {@code Type k=v k=v}: one structured line, for logs and traces. */
     default String describe() {
         var sb = new StringBuilder(getClass().getSimpleName());
+        fields().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v.indexOf(' ') >= 0 ? '"' + v + '"' : v));
+        return sb.toString();
+    }
+
+    /** The event's fields by name, in declaration order, {@code at} left out. */
+    default Map<String, String> fields() {
+        var out = new LinkedHashMap<String, String>();
         for (RecordComponent c : getClass().getRecordComponents()) {
             if (c.getName().equals("at")) {
                 continue;
             }
             try {
-                Object v = c.getAccessor().invoke(this);
-                String s = String.valueOf(v);
-                sb.append(' ').append(c.getName()).append('=');
-                sb.append(s.indexOf(' ') >= 0 ? '"' + s + '"' : s);
+                out.put(c.getName(), String.valueOf(c.getAccessor().invoke(this)));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
         }
-        return sb.toString();
+        return out;
     }
 
     /** A watcher's own view of a node changed: no valid reply for longer than down-after, or a reply again. */

@@ -1,0 +1,95 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ClusterFile;
+import dev.vigil.transport.grpc.AdminClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil status}: every watcher's view of every group, as a table per group or as JSON. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show each watcher's view of each group.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:at least one watcher answered", "1:the cluster file has errors, or no such group",
+            "2:bad usage", "3:no watcher answered"})
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--group", description = "Only this group.")
+    String group;
+
+    @Option(names = "--watcher", description = "Ask only this watcher.")
+    String watcher;
+
+    @Option(names = "--as", defaultValue = "operator", description = "TLS identity to use (default: ${DEFAULT-VALUE}).")
+    String as;
+
+    @Option(names = "--json", description = "Print JSON instead of tables.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterFile file = cluster.load(err);
+        if (file == null) {
+            return ClusterOptions.REFUSED;
+        }
+        Map<String, List<AdminClient.GroupView>> byGroup = new LinkedHashMap<>();
+        Map<String, String> unreachable = new LinkedHashMap<>();
+        int answered = 0;
+        for (AdminClient c : ClusterOptions.admins(file, watcher, as)) {
+            try (c) {
+                for (AdminClient.GroupView v : c.status(group)) {
+                    byGroup.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v);
+                }
+                answered++;
+            } catch (AdminClient.AdminException e) {
+                if (e.code().equals("NOT_FOUND")) {
+                    err.println("vigil status: " + e.getMessage());
+                    err.flush();
+                    return ClusterOptions.REFUSED;
+                }
+                unreachable.put(c.target(), e.getMessage());
+            }
+        }
+        if (json) {
+            out.println(Json.status(byGroup, unreachable));
+        } else {
+            byGroup.forEach((g, views) -> table(out, g, views));
+            unreachable.forEach((w, why) -> out.println("watcher " + w + ": unreachable (" + why + ")"));
+        }
+        out.flush();
+        return answered > 0 ? ClusterOptions.OK : ClusterOptions.UNAVAILABLE;
+    }
+
+    private static void table(PrintWriter out, String group, List<AdminClient.GroupView> views) {
+        AdminClient.GroupView best = views.stream().max((a, b) -> Long.compare(a.configEpoch(), b.configEpoch())).orElseThrow();
+        out.printf("group %s: primary %s (config epoch %d), standbys %s%n", group, best.primary(), best.configEpoch(),
+                String.join(", ", best.standbys()));
+        out.printf("  %-10s %-8s %6s %6s %-6s %-6s %-5s %-11s %s%n", "watcher", "primary", "term", "epoch", "sdown",
+                "odown", "tilt", "last-leader", "last failover");
+        for (AdminClient.GroupView v : views) {
+            String last = v.lastFailoverTookMs() < 0 ? "-"
+                    : String.format("%.1fs ago, took %d ms", v.sinceFailoverMs() / 1000.0, v.lastFailoverTookMs());
+            out.printf("  %-10s %-8s %6d %6d %-6s %-6s %-5s %-11s %s%n", v.watcher(), v.primary(), v.term(),
+                    v.configEpoch(), yes(v.sdown()), yes(v.odown()), yes(v.tilt()),
+                    v.lastLeader().isEmpty() ? "-" : v.lastLeader(), last);
+        }
+    }
+
+    private static String yes(boolean b) {
+        return b ? "YES" : "no";
+    }
+}

@@ -1,0 +1,103 @@
+package dev.vigil.node;
+
+import dev.vigil.config.ClusterFile;
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.core.WatcherId;
+import dev.vigil.election.VoteRule;
+import dev.vigil.failover.HookKind;
+import dev.vigil.hooks.ProcessHookRunner;
+import dev.vigil.store.FileStateStore;
+import dev.vigil.time.SystemScheduler;
+import dev.vigil.transport.grpc.AdminGrpcService;
+import dev.vigil.transport.grpc.Endpoint;
+import dev.vigil.transport.grpc.GrpcAgents;
+import dev.vigil.transport.grpc.GrpcPeers;
+import dev.vigil.transport.grpc.GrpcServers;
+import dev.vigil.transport.grpc.PeerGrpcService;
+import dev.vigil.transport.grpc.TlsFiles;
+import dev.vigil.watcher.Watcher;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The composition root of {@code vigil watcher}: the protocol's {@link Watcher} on a
+ * {@link SystemScheduler}, with gRPC to peers and agents, its state in files under the state
+ * directory, the leader's hooks (fence, notify) as processes, and the peer and admin services.
+ */
+public final class WatcherNode implements AutoCloseable {
+    private final SystemScheduler core;
+    private final GrpcPeers peers;
+    private final GrpcAgents agents;
+    private final GrpcServers.Running server;
+    private final Watcher watcher;
+    private final EventLog events;
+
+    private WatcherNode(SystemScheduler core, GrpcPeers peers, GrpcAgents agents, GrpcServers.Running server, Watcher watcher,
+            EventLog events) {
+        this.core = core;
+        this.peers = peers;
+        this.agents = agents;
+        this.server = server;
+        this.watcher = watcher;
+        this.events = events;
+    }
+
+    public static WatcherNode start(ClusterFile file, WatcherId id) throws IOException {
+        ClusterFile.WatcherEntry me = file.findWatcher(id).orElseThrow(() -> new IllegalArgumentException(
+                "watcher " + id + " is not in " + file.source() + " (watchers: " + file.protocol().watchers() + ")"));
+        ClusterConfig protocol = file.protocol();
+        TlsFiles tls = Wiring.tls(file, id.value());
+        var core = new SystemScheduler();
+        var events = new EventLog();
+        Map<WatcherId, Endpoint> others = new LinkedHashMap<>();
+        file.watchers().stream().filter(w -> !w.id().equals(id)).forEach(w -> others.put(w.id(), Wiring.endpoint(w.address())));
+        var agentEndpoints = new LinkedHashMap<dev.vigil.core.NodeId, Endpoint>();
+        file.agents().forEach((n, hp) -> agentEndpoints.put(n, Wiring.endpoint(hp)));
+        var peers = new GrpcPeers(others, tls, core, 1_000);
+        var agents = new GrpcAgents(agentEndpoints, tls, core,
+                g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L), 30_000);
+        var hooks = new ProcessHookRunner(Wiring.hooks(file, EnumSet.of(HookKind.FENCE, HookKind.NOTIFY)), core,
+                id.value(), "leader");
+        var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));
+        var watcher = new Watcher(id, protocol, core, peers, agents, hooks, store, events,
+                new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD);
+        GrpcServers.Running server;
+        try {
+            server = GrpcServers.watcher(Wiring.endpoint(me.address()), tls, new PeerGrpcService(watcher, core),
+                    new AdminGrpcService(id, watcher, protocol, core, events, peers));
+        } catch (IOException | RuntimeException e) {
+            peers.close();
+            agents.close();
+            core.close();
+            throw e;
+        }
+        core.execute(watcher::start);
+        return new WatcherNode(core, peers, agents, server, watcher, events);
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Blocks until the server stops (the process is killed, or {@link #close()} runs). */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        core.execute(watcher::stop);
+        server.close();
+        peers.close();
+        agents.close();
+        core.close();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.vigil.transport.grpc;
+
+import dev.vigil.core.GroupId;
+import dev.vigil.core.NodeId;
+import dev.vigil.core.ProtocolException;
+import dev.vigil.core.WatcherId;
+import dev.vigil.proto.v1.HelloMsg;
+import dev.vigil.transport.AgentReply;
+import dev.vigil.transport.Hello;
+import dev.vigil.transport.ProbeReply;
+import dev.vigil.transport.ProbeRequest;
+import dev.vigil.transport.PromoteRequest;
+import dev.vigil.transport.ReleaseRequest;
+import dev.vigil.transport.VoteReply;
+import dev.vigil.transport.VoteRequest;
+
+/**
+ * Protobuf to domain records and back. Everything from the wire is validated here, before it
+ * reaches the protocol: ids through their records, terms and stamps within range. A bad value
+ * throws {@link ProtocolException} (INVALID_ARGUMENT at the edge). Empty strings stand for null.
+ */
+final class Convert {
+    /** Far beyond any real term, far below overflow: a term above it is an attack or a bug. */
+    static final long MAX_TERM = 1L << 48;
+
+    private Convert() {}
+
+    static GroupId group(String s) {
+        return new GroupId(required("group", s));
+    }
+
+    static WatcherId watcher(String what, String s) {
+        return new WatcherId(required(what, s));
+    }
+
+    static NodeId node(String what, String s) {
+        return new NodeId(required(what, s));
+    }
+
+    static NodeId nodeOrNull(String s) {
+        return s.isEmpty() ? null : new NodeId(s);
+    }
+
+    static WatcherId watcherOrNull(String s) {
+        return s.isEmpty() ? null : new WatcherId(s);
+    }
+
+    static String str(Object o) {
+        return o == null ? "" : o.toString();
+    }
+
+    static long term(String what, long v) {
+        if (v < 0 || v > MAX_TERM) {
+            throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, what + " out of range: " + v);
+        }
+        return v;
+    }
+
+    private static String required(String what, String s) {
+        if (s.isEmpty()) {
+            throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, what + " is missing");
+        }
+        return s;
+    }
+
+    // ---- peer -----------------------------------------------------------------------------
+
+    static HelloMsg proto(Hello h) {
+        return HelloMsg.newBuilder().setGroup(h.group().value()).setFrom(h.from().value()).setTerm(h.term())
+                .setConfigEpoch(h.configEpoch()).setPrimary(str(h.primary())).setSdown(h.sdown())
+                .setLeader(str(h.leader())).build();
+    }
+
+    static Hello domain(HelloMsg m) {
+        return new Hello(group(m.getGroup()), watcher("from", m.getFrom()), term("term", m.getTerm()),
+                term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), m.getSdown(),
+                watcherOrNull(m.getLeader()));
+    }
+
+    static dev.vigil.proto.v1.VoteRequest proto(VoteRequest r) {
+        return dev.vigil.proto.v1.VoteRequest.newBuilder().setGroup(r.group().value())
+                .setCandidate(r.candidate().value()).setTerm(r.term()).setConfigEpoch(r.configEpoch())
+                .setManual(r.manual()).build();
+    }
+
+    static VoteRequest domain(dev.vigil.proto.v1.VoteRequest m) {
+        return new VoteRequest(group(m.getGroup()), watcher("candidate", m.getCandidate()), term("term", m.getTerm()),
+                term("config_epoch", m.getConfigEpoch()), m.getManual());
+    }
+
+    static dev.vigil.proto.v1.VoteReply proto(VoteReply r) {
+        return dev.vigil.proto.v1.VoteReply.newBuilder().setGroup(r.group().value()).setVoter(r.voter().value())
+                .setTerm(r.term()).setGranted(r.granted()).setReason(str(r.reason())).build();
+    }
+
+    static VoteReply domain(dev.vigil.proto.v1.VoteReply m) {
+        return new VoteReply(group(m.getGroup()), watcher("voter", m.getVoter()), term("term", m.getTerm()),
+                m.getGranted(), m.getReason());
+    }
+
+    // ---- agent ----------------------------------------------------------------------------
+
+    static dev.vigil.proto.v1.ProbeRequest proto(ProbeRequest r) {
+        return dev.vigil.proto.v1.ProbeRequest.newBuilder().setGroup(r.group().value()).setWatcher(r.watcher().value())
+                .setNode(r.node().value()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
+                .setVouchTerm(r.vouchTerm()).setAckStamp(r.ackStamp()).build();
+    }
+
+    static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
+        return new ProbeRequest(group(m.getGroup()), watcher("watcher", m.getWatcher()), node("node", m.getNode()),
+                term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("vouch_term", m.getVouchTerm()),
+                m.getAckStamp());
+    }
+
+    static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
+        return dev.vigil.proto.v1.ProbeReply.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
+                .setServing(r.serving()).setStamp(r.stamp()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
+                .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).build();
+    }
+
+    static ProbeReply domain(dev.vigil.proto.v1.ProbeReply m) {
+        return new ProbeReply(group(m.getGroup()), node("node", m.getNode()), m.getServing(), m.getStamp(),
+                term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("highest_term", m.getHighestTerm()),
+                m.getHoldsIp());
+    }
+
+    static dev.vigil.proto.v1.PromoteRequest proto(PromoteRequest r) {
+        return dev.vigil.proto.v1.PromoteRequest.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
+                .setTerm(r.term()).setLeader(r.leader().value()).setOldPrimary(str(r.oldPrimary())).build();
+    }
+
+    static PromoteRequest domain(dev.vigil.proto.v1.PromoteRequest m) {
+        return new PromoteRequest(group(m.getGroup()), node("node", m.getNode()), term("term", m.getTerm()),
+                watcher("leader", m.getLeader()), nodeOrNull(m.getOldPrimary()));
+    }
+
+    static dev.vigil.proto.v1.ReleaseRequest proto(ReleaseRequest r) {
+        return dev.vigil.proto.v1.ReleaseRequest.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
+                .setTerm(r.term()).setLeader(r.leader().value()).setDemote(r.demote()).build();
+    }
+
+    static ReleaseRequest domain(dev.vigil.proto.v1.ReleaseRequest m) {
+        return new ReleaseRequest(group(m.getGroup()), node("node", m.getNode()), term("term", m.getTerm()),
+                watcher("leader", m.getLeader()), m.getDemote());
+    }
+
+    static dev.vigil.proto.v1.AgentReply proto(AgentReply r) {
+        var o = switch (r.outcome()) {
+            case OK -> dev.vigil.proto.v1.AgentReply.Outcome.OK;
+            case STALE_TERM -> dev.vigil.proto.v1.AgentReply.Outcome.STALE_TERM;
+            case RETRYABLE -> dev.vigil.proto.v1.AgentReply.Outcome.RETRYABLE;
+            case PERMANENT -> dev.vigil.proto.v1.AgentReply.Outcome.PERMANENT;
+        };
+        return dev.vigil.proto.v1.AgentReply.newBuilder().setOutcome(o).setReason(str(r.reason()))
+                .setHighestTerm(r.highestTerm()).build();
+    }
+
+    static AgentReply domain(dev.vigil.proto.v1.AgentReply m) {
+        var o = switch (m.getOutcome()) {
+            case OK -> AgentReply.Outcome.OK;
+            case STALE_TERM -> AgentReply.Outcome.STALE_TERM;
+            case PERMANENT -> AgentReply.Outcome.PERMANENT;
+            default -> AgentReply.Outcome.RETRYABLE;
+        };
+        return new AgentReply(o, m.getReason(), term("highest_term", m.getHighestTerm()));
+    }
+}

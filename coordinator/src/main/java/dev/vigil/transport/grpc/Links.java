@@ -1,0 +1,97 @@
+package dev.vigil.transport.grpc;
+
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side shared by peers and agents: one channel per remote process (gRPC reconnects
+ * with backoff by itself), replies handed to the core thread, and one log line when a remote
+ * becomes unreachable and one when it is back, not one per failed call.
+ */
+final class Links<K> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("dev.vigil.grpc");
+
+    private final Map<K, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<K, Boolean> down = new ConcurrentHashMap<>();
+    private final Executor core;
+    private final String kind;
+
+    Links(Map<K, Endpoint> endpoints, TlsFiles tls, Executor core, String kind) {
+        this.core = core;
+        this.kind = kind;
+        endpoints.forEach((id, e) -> {
+            var b = Grpc.newChannelBuilderForAddress(e.host(), e.port(), TlsFiles.client(tls));
+            if (tls != null) {
+                b.overrideAuthority(id.toString()); // the server's certificate must name the id we meant
+            }
+            ManagedChannel ch = b.build();
+            ch.getState(true); // connect now: the first probe should not pay for the handshake
+            channels.put(id, ch);
+        });
+    }
+
+    ManagedChannel channel(K id) {
+        ManagedChannel ch = channels.get(id);
+        if (ch == null) {
+            throw new IllegalArgumentException("no " + kind + " " + id + " in the cluster file");
+        }
+        return ch;
+    }
+
+    /** An observer that hands a reply to {@code onReply} on the core thread; failures are logged, not delivered. */
+    <T> StreamObserver<T> reply(K id, String rpc, Consumer<T> onReply) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                up(id);
+                try {
+                    core.execute(() -> {
+                        try {
+                            onReply.accept(value);
+                        } catch (RuntimeException e) {
+                            log.warn("{} {} sent an invalid {} reply: {}", kind, id, rpc, e.getMessage());
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // shutting down
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                Status s = Status.fromThrowable(t);
+                if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                    if (down.put(id, Boolean.TRUE) == null) {
+                        log.warn("{} {} unreachable: {} on {}", kind, id, s.getCode(), rpc);
+                    }
+                } else {
+                    up(id);
+                    log.warn("{} {} refused {}: {} {}", kind, id, rpc, s.getCode(), s.getDescription());
+                }
+            }
+
+            @Override
+            public void onCompleted() {}
+        };
+    }
+
+    private void up(K id) {
+        if (down.remove(id) != null) {
+            log.info("{} {} reachable again", kind, id);
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}
