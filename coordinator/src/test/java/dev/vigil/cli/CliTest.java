@@ -65,4 +65,29 @@ class CliTest {
                 .matches("demo: crash->odown=\\d+ms crash->standby=\\d+ms overhead=\\d+ms down-after=5000ms failovers=1"),
                 r.out());
     }
+
+    @Test
+    void generatesABashCompletionScriptNamingEveryCommand() {
+        Run r = run("generate-completion");
+        assertEquals(0, r.exit(), r.err());
+        for (String c : new String[] {"watcher", "agent", "status", "failover", "events", "ckquorum", "check-config"}) {
+            assertTrue(r.out().contains(c), c + " missing from the completion script");
+        }
+    }
+
+    @Test
+    void operatorCommandsNeedAClusterFile() {
+        Run r = run("status");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("Missing required option: '--config=FILE'"), r.err());
+    }
+
+    @Test
+    void aBrokenClusterFileIsReportedWithExitOne() throws Exception {
+        var f = java.nio.file.Files.createTempFile("cluster", ".yaml");
+        java.nio.file.Files.writeString(f, "watchers: []\n");
+        Run r = run("status", "--config", f.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(f.toString()), r.err());
+    }
 }
