@@ -28,7 +28,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = cluster.load(err, AgentNode.HOOKS);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }

@@ -4,6 +4,7 @@ import dev.vigil.config.ClusterFile;
 import dev.vigil.config.ClusterFileLoader;
 import dev.vigil.config.ConfigException;
 import dev.vigil.core.WatcherId;
+import dev.vigil.failover.HookKind;
 import dev.vigil.transport.grpc.AdminClient;
 import dev.vigil.transport.grpc.Endpoint;
 import dev.vigil.transport.grpc.TlsFiles;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads the cluster file shares, and the exit codes they share. */
@@ -23,10 +25,15 @@ final class ClusterOptions {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The cluster file.")
     Path config;
 
-    /** The cluster file, or null after printing every error in it. */
+    /** The cluster file, or null after printing every error in it; no hook needs to exist here. */
     ClusterFile load(PrintWriter err) {
+        return load(err, Set.of());
+    }
+
+    /** As {@link #load(PrintWriter)}, checking that the hooks of {@code runsHere} exist on this host. */
+    ClusterFile load(PrintWriter err, Set<HookKind> runsHere) {
         try {
-            return ClusterFileLoader.load(config);
+            return ClusterFileLoader.load(config, runsHere);
         } catch (ConfigException e) {
             e.errors().forEach(err::println);
             err.flush();

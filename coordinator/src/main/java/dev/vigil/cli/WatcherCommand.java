@@ -28,7 +28,7 @@ public final class WatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = cluster.load(err, WatcherNode.HOOKS);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }

@@ -53,14 +53,17 @@ final class ClusterFileGroups {
     private final Set<NodeId> nodeIds = new LinkedHashSet<>();
     private String label;
 
-    private ClusterFileGroups(YamlNode g, YamlNode.Errors errors) {
+    private final Set<HookKind> checkedHooks;
+
+    private ClusterFileGroups(YamlNode g, YamlNode.Errors errors, Set<HookKind> checkedHooks) {
+        this.checkedHooks = checkedHooks;
         this.g = g;
         this.errors = errors;
         this.label = g.path();
     }
 
-    static Parsed parse(YamlNode g, int watcherCount, YamlNode.Errors errors) {
-        return new ClusterFileGroups(g, errors).read(watcherCount);
+    static Parsed parse(YamlNode g, int watcherCount, YamlNode.Errors errors, Set<HookKind> checkedHooks) {
+        return new ClusterFileGroups(g, errors, checkedHooks).read(watcherCount);
     }
 
     private Parsed read(int watcherCount) {
@@ -269,7 +272,7 @@ final class ClusterFileGroups {
         List<String> command = List.of();
         if (kind == Probe.Kind.EXEC) {
             YamlNode c = f.required("command");
-            command = c == null ? List.of() : argv(c, "probe command of " + label);
+            command = c == null ? List.of() : argv(c, "probe command of " + label, true);
         }
         String service = "";
         if (kind == Probe.Kind.GRPC_HEALTH) {
@@ -291,7 +294,7 @@ final class ClusterFileGroups {
         for (HookKind k : HookKind.values()) {
             YamlNode h = f.optional(k.key());
             if (h != null) {
-                argv.put(k, argv(h, "hook '" + k.key() + "' of " + label));
+                argv.put(k, argv(h, "hook '" + k.key() + "' of " + label, checkedHooks.contains(k)));
             }
         }
         YamlNode t = f.optional(TIMEOUT);
@@ -303,8 +306,8 @@ final class ClusterFileGroups {
         return new Hooks(argv, timeout == null ? Hooks.DEFAULT_TIMEOUT_MS : timeout);
     }
 
-    /** An argv list whose first element is an absolute path to an executable file on this host. */
-    private static List<String> argv(YamlNode node, String what) {
+    /** An argv list whose first element is an absolute path (to an executable file on this host, if {@code here}). */
+    private static List<String> argv(YamlNode node, String what, boolean here) {
         if (node.isScalar()) {
             node.error(what + " must be an argv list, e.g. [" + String.join(", ", node.text().strip().split("\\s+"))
                     + "]; it is never run through a shell");
@@ -335,7 +338,7 @@ final class ClusterFileGroups {
         }
         if (!p.isAbsolute()) {
             node.error(what + ": '" + exe + "' is not an absolute path");
-        } else if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+        } else if (here && (!Files.isRegularFile(p) || !Files.isExecutable(p))) {
             node.error(what + ": " + exe + " is not an executable file");
         }
         return out;

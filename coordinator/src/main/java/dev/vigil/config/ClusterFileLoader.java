@@ -9,6 +9,7 @@ import dev.vigil.config.ConfigException.ConfigError;
 import dev.vigil.core.GroupId;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.WatcherId;
+import dev.vigil.failover.HookKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,10 +22,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -47,12 +50,26 @@ public final class ClusterFileLoader {
 
     private final YamlNode.Errors errors;
 
-    private ClusterFileLoader(Path file) {
+    private final Set<HookKind> checkedHooks;
+
+    private ClusterFileLoader(Path file, Set<HookKind> checkedHooks) {
         this.errors = new YamlNode.Errors(file);
+        this.checkedHooks = checkedHooks;
     }
 
-    /** Reads and validates the cluster file; never throws anything but ConfigException for a bad file. */
+    /**
+     * Reads and validates the cluster file, checking that every hook is an executable file on
+     * this host; never throws anything but ConfigException for a bad file.
+     */
     public static ClusterFile load(Path file) throws ConfigException {
+        return load(file, EnumSet.allOf(HookKind.class));
+    }
+
+    /**
+     * As {@link #load(Path)}, but only the hooks of {@code runsHere} must exist on this host: the
+     * file is the same everywhere, and a witness runs no agent hooks.
+     */
+    public static ClusterFile load(Path file, Set<HookKind> runsHere) throws ConfigException {
         String text;
         try {
             if (Files.isDirectory(file)) {
@@ -75,11 +92,16 @@ public final class ClusterFileLoader {
         } catch (IOException e) {
             throw single(file, "cannot read: " + e.getMessage());
         }
-        return parse(text, file);
+        return parse(text, file, runsHere);
+    }
+
+    /** Validates YAML text, checking every hook; see {@link #parse(String, Path, Set)}. */
+    public static ClusterFile parse(String yaml, Path nameForErrors) throws ConfigException {
+        return parse(yaml, nameForErrors, EnumSet.allOf(HookKind.class));
     }
 
     /** Validates YAML text; {@code nameForErrors} is the file named in errors and in {@link ClusterFile#source()}. */
-    public static ClusterFile parse(String yaml, Path nameForErrors) throws ConfigException {
+    public static ClusterFile parse(String yaml, Path nameForErrors, Set<HookKind> runsHere) throws ConfigException {
         if (yaml.startsWith("\uFEFF")) {
             yaml = yaml.substring(1);
         }
@@ -96,7 +118,7 @@ public final class ClusterFileLoader {
         if (root.isEmpty()) {
             throw single(nameForErrors, "the file is empty; it needs at least state-dir, watchers and groups");
         }
-        return new ClusterFileLoader(nameForErrors).read(root.get());
+        return new ClusterFileLoader(nameForErrors, runsHere).read(root.get());
     }
 
     /** snakeyaml's context ("while parsing a block mapping") and problem, as one sentence. */
@@ -133,7 +155,7 @@ public final class ClusterFileLoader {
                 groupList.error("at least one group is needed");
             }
             for (YamlNode g : items) {
-                groups.add(ClusterFileGroups.parse(g, watcherCount, errors));
+                groups.add(ClusterFileGroups.parse(g, watcherCount, errors, checkedHooks));
             }
         }
         crossChecks(watchers, groups);

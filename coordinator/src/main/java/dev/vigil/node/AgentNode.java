@@ -12,6 +12,7 @@ import dev.vigil.transport.grpc.GrpcServers;
 import dev.vigil.transport.grpc.TlsFiles;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The composition root of {@code vigil agent}: the protocol's {@link Agent} on a
@@ -20,6 +21,10 @@ import java.util.EnumSet;
  * services.
  */
 public final class AgentNode implements AutoCloseable {
+    /** The hooks an agent runs on its node. */
+    public static final Set<HookKind> HOOKS = EnumSet.of(HookKind.PROMOTE, HookKind.DEMOTE, HookKind.ACQUIRE,
+            HookKind.RELEASE, HookKind.NOTIFY);
+
     private final SystemScheduler core;
     private final GrpcServers.Running server;
     private final Agent agent;
@@ -36,8 +41,7 @@ public final class AgentNode implements AutoCloseable {
         TlsFiles tls = Wiring.tls(file, node.value());
         var core = new SystemScheduler();
         var events = new EventLog();
-        var hooks = new ProcessHookRunner(Wiring.hooks(file, EnumSet.of(HookKind.PROMOTE, HookKind.DEMOTE,
-                HookKind.ACQUIRE, HookKind.RELEASE, HookKind.NOTIFY)), core, node.value(), "agent");
+        var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core, node.value(), "agent");
         var store = FileStateStore.forAgent(file.stateDirOf(node.value()));
         var agent = new Agent(node, file.protocol(), core, hooks, store, events, FencingRule.STANDARD);
         GrpcServers.Running server;

@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +30,9 @@ import java.util.SplittableRandom;
  * directory, the leader's hooks (fence, notify) as processes, and the peer and admin services.
  */
 public final class WatcherNode implements AutoCloseable {
+    /** The hooks a watcher runs, as the leader of a failover. */
+    public static final Set<HookKind> HOOKS = EnumSet.of(HookKind.FENCE, HookKind.NOTIFY);
+
     private final SystemScheduler core;
     private final GrpcPeers peers;
     private final GrpcAgents agents;
@@ -60,7 +64,7 @@ public final class WatcherNode implements AutoCloseable {
         var peers = new GrpcPeers(others, tls, core, 1_000);
         var agents = new GrpcAgents(agentEndpoints, tls, core,
                 g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L), 30_000);
-        var hooks = new ProcessHookRunner(Wiring.hooks(file, EnumSet.of(HookKind.FENCE, HookKind.NOTIFY)), core,
+        var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core,
                 id.value(), "leader");
         var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));
         var watcher = new Watcher(id, protocol, core, peers, agents, hooks, store, events,
