@@ -81,6 +81,14 @@ public final class Agent {
         group(r.group()).onRelease(r, reply);
     }
 
+    /**
+     * The verdict of the group's service check on this node (the cluster file's {@code probe});
+     * watchers treat a node whose service fails as down.
+     */
+    public void service(GroupId group, boolean ok, String reason) {
+        group(group).service(ok, reason);
+    }
+
     /** This agent's state of every group, as it would answer a probe now. */
     public List<ProbeReply> status() {
         long now = scheduler.nowMillis();

@@ -51,6 +51,7 @@ final class AgentGroup {
     private long retryAt;
     private long promoting;
     private long brokenUntil = Long.MIN_VALUE;
+    private boolean serviceOk = true;
     private final List<Waiter> promoteWaiters = new ArrayList<>();
     private final List<Consumer<AgentReply>> releaseWaiters = new ArrayList<>();
     private boolean demoting;
@@ -103,7 +104,16 @@ final class AgentGroup {
     }
 
     ProbeReply reply(long now) {
-        return new ProbeReply(cfg.id(), a.self(), now >= brokenUntil, now, epoch, primary, highestTerm, holds);
+        return new ProbeReply(cfg.id(), a.self(), serviceOk && now >= brokenUntil, now, epoch, primary, highestTerm,
+                holds);
+    }
+
+    /** The local service check's verdict: a node whose service fails answers probes "not serving". */
+    void service(boolean ok, String reason) {
+        if (ok != serviceOk) {
+            serviceOk = ok;
+            a.sink().emit(new Event.ServiceChanged(a.scheduler().nowMillis(), a.self(), cfg.id(), ok, reason));
+        }
     }
 
     void onPromote(PromoteRequest r, Consumer<AgentReply> reply) {

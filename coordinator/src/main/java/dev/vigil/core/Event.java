@@ -87,6 +87,9 @@ public sealed interface Event {
     record AgentEpochAdopted(long at, NodeId node, GroupId group, long epoch, NodeId primary, WatcherId from)
             implements Event {}
 
+    /** A node's local service check started or stopped passing. */
+    record ServiceChanged(long at, NodeId node, GroupId group, boolean ok, String reason) implements Event {}
+
     /** The floating IP was acquired or released on {@code node}, and why. */
     record IpChanged(long at, NodeId node, GroupId group, boolean held, String reason) implements Event {}
 
