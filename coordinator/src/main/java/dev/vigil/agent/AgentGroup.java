@@ -254,7 +254,7 @@ final class AgentGroup {
     private void change(boolean acquire, String reason) {
         busy = true;
         HookKind kind = acquire ? HookKind.ACQUIRE : HookKind.RELEASE;
-        long term = epoch;
+        long term = highestTerm; // the term that decided this: a release ordered in term T says T
         a.hooks().run(new HookCall(kind, cfg.id(), term, null, primary), res -> {
             busy = false;
             hookDone(kind, res);
@@ -267,7 +267,7 @@ final class AgentGroup {
                 known = false;
                 retryAt = now + RETRY_MS;
                 if (acquire) {
-                    failed(term, "acquire", res);
+                    failed(epoch, "acquire", res);
                 }
             }
             if (!stopped) {

@@ -81,8 +81,8 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf("  %-10s %-8s %6s %6s %-6s %-6s %-5s %-11s %s%n", "watcher", "primary", "term", "epoch", "sdown",
                 "odown", "tilt", "last-leader", "last failover");
         for (AdminClient.GroupView v : views) {
-            String last = v.lastFailoverTookMs() < 0 ? "-"
-                    : String.format("%.1fs ago, took %d ms", v.sinceFailoverMs() / 1000.0, v.lastFailoverTookMs());
+            String last = v.configEpoch() == 0 ? "-" : String.format("%.1fs ago", v.sinceFailoverMs() / 1000.0)
+                    + (v.lastFailoverTookMs() < 0 ? "" : ", led here, took " + v.lastFailoverTookMs() + " ms");
             out.printf("  %-10s %-8s %6d %6d %-6s %-6s %-5s %-11s %s%n", v.watcher(), v.primary(), v.term(),
                     v.configEpoch(), yes(v.sdown()), yes(v.odown()), yes(v.tilt()),
                     v.lastLeader().isEmpty() ? "-" : v.lastLeader(), last);

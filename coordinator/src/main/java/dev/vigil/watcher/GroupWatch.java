@@ -40,6 +40,7 @@ import java.util.Map;
  */
 final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private static final long ELECTION_JITTER_MS = 50;
+    private static final String OWN = "own failover";
     private static final long ELECTION_TIMEOUT_MIN_MS = 300;
     private static final long ELECTION_TIMEOUT_SPAN_MS = 300;
 
@@ -194,6 +195,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (h.leader() != null && h.term() == ballot.term() && leader == null) {
             leader = h.leader();
             leaderSeenAt = now();
+            lastLeader = h.leader();
         }
         updateOdown();
     }
@@ -393,7 +395,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     @Override
     public void completed(FailoverRun r, NodeId newPrimary) {
         finished(r, newPrimary);
-        adoptEpoch(r.term(), newPrimary, "own failover");
+        adoptEpoch(r.term(), newPrimary, OWN);
     }
 
     private void finished(FailoverRun r, NodeId newPrimary) {
@@ -423,6 +425,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         long now = now();
         lastFailoverAt = now;
+        if (!source.equals(OWN) && (run == null || run.term() != newEpoch)) {
+            lastFailoverTookMs = -1; // someone else led it; only its leader knows how long it took
+        }
         if (ballot.votedFor() == null) {
             leader = null;
         }
