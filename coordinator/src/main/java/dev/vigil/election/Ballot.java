@@ -81,13 +81,21 @@ public final class Ballot {
         return true;
     }
 
-    /** Records this watcher's vote in {@code inTerm}; whether to cast it is {@link VoteRule}'s decision. */
-    public void vote(WatcherId candidate, long inTerm, long now) {
+    /**
+     * Records this watcher's vote in {@code inTerm}; whether to cast it is {@link VoteRule}'s
+     * decision. {@code withdraw}: the vote also withdraws this watcher's vouching for the current
+     * primary (an automatic failover, where the old primary must let go by itself). A manual
+     * switchover does not withdraw it: its leader demotes and releases the old primary first, in
+     * graceful order, and promotes only once that release has succeeded.
+     */
+    public void vote(WatcherId candidate, long inTerm, long now, boolean withdraw) {
         term = inTerm;
         votedFor = candidate;
-        lastVoteTerm = inTerm;
-        lastVoteEpoch = epoch;
-        voteAt = now;
+        if (withdraw) {
+            lastVoteTerm = inTerm;
+            lastVoteEpoch = epoch;
+            voteAt = now;
+        }
         save();
     }
 

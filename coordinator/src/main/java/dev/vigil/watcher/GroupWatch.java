@@ -275,7 +275,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private void startElection(String cause, boolean manual, NodeId target) {
         long now = now();
         long term = ballot.term() + 1;
-        ballot.vote(w.id(), term, now);
+        ballot.vote(w.id(), term, now, !manual);
         leader = null;
         election = new Election(term, w.votesNeeded(cfg), manual, target, now);
         election.grant(w.id());
@@ -357,7 +357,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), why));
             return new VoteReply(cfg.id(), w.id(), ballot.term(), false, why);
         }
-        ballot.vote(r.candidate(), r.term(), now);
+        ballot.vote(r.candidate(), r.term(), now, !r.manual());
         w.sink().emit(new Event.VoteGranted(now, w.id(), cfg.id(), r.term(), r.candidate()));
         return new VoteReply(cfg.id(), w.id(), ballot.term(), true, "granted");
     }
@@ -385,7 +385,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             return ballot.term();
         }
         long term = ballot.term() + 1;
-        ballot.vote(w.id(), term, now());
+        ballot.vote(w.id(), term, now(), true);
         w.sink().emit(new Event.LeaderElected(now(), w.id(), cfg.id(), term, 1, 1,
                 "FORCED by operator: no election, no quorum, split brain possible"));
         lead(term, FailoverRun.Mode.FORCE, to);
