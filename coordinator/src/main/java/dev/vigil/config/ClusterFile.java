@@ -138,9 +138,10 @@ public record ClusterFile(Path source, Path stateDir, Tls tls, List<WatcherEntry
     }
 
     /**
-     * How watchers probe a group's nodes. {@code AGENT} asks the node's agent; the others probe
-     * the node's host (the agent address's host) directly. Fields a kind does not use are 0,
-     * empty or false.
+     * How a node's service is checked. Watchers always probe the agent; with {@code AGENT} a live
+     * agent is enough, with the other kinds the agent checks its local service (on 127.0.0.1)
+     * and answers "not serving" while that check fails. Fields a kind does not use are 0, empty
+     * or false.
      */
     public record Probe(Kind kind, int port, String path, int expect, boolean https, List<String> command,
             String service) {

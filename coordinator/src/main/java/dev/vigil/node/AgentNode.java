@@ -5,6 +5,7 @@ import dev.vigil.agent.FencingRule;
 import dev.vigil.config.ClusterFile;
 import dev.vigil.core.NodeId;
 import dev.vigil.failover.HookKind;
+import dev.vigil.health.ServiceChecker;
 import dev.vigil.hooks.ProcessHookRunner;
 import dev.vigil.store.FileStateStore;
 import dev.vigil.time.SystemScheduler;
@@ -17,8 +18,9 @@ import java.util.Set;
 /**
  * The composition root of {@code vigil agent}: the protocol's {@link Agent} on a
  * {@link SystemScheduler}, its fencing tokens in files under the state directory, the node's
- * hooks (promote, demote, acquire, release, notify) as processes, and the agent and health
- * services.
+ * hooks (promote, demote, acquire, release, notify) as processes, the checks of the node's own
+ * service ({@link ServiceChecker}, reporting to {@link Agent#service} on the core thread), and
+ * the agent and health services.
  */
 public final class AgentNode implements AutoCloseable {
     /** The hooks an agent runs on its node. */
@@ -28,11 +30,16 @@ public final class AgentNode implements AutoCloseable {
     private final SystemScheduler core;
     private final GrpcServers.Running server;
     private final Agent agent;
+    private final EventLog events;
+    private final ServiceChecker checks;
 
-    private AgentNode(SystemScheduler core, GrpcServers.Running server, Agent agent) {
+    private AgentNode(SystemScheduler core, GrpcServers.Running server, Agent agent, EventLog events,
+            ServiceChecker checks) {
         this.core = core;
         this.server = server;
         this.agent = agent;
+        this.events = events;
+        this.checks = checks;
     }
 
     public static AgentNode start(ClusterFile file, NodeId node) throws IOException {
@@ -44,15 +51,27 @@ public final class AgentNode implements AutoCloseable {
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core, node.value(), "agent");
         var store = FileStateStore.forAgent(file.stateDirOf(node.value()));
         var agent = new Agent(node, file.protocol(), core, hooks, store, events, FencingRule.STANDARD);
+        ServiceChecker checks = null;
         GrpcServers.Running server;
         try {
+            checks = ServiceChecker.forNode(file, node, core, agent::service);
             server = GrpcServers.agent(Wiring.endpoint(at), tls, agent, core);
         } catch (IOException | RuntimeException e) {
+            if (checks != null) {
+                checks.close();
+            }
             core.close();
             throw e;
         }
         core.execute(agent::start);
-        return new AgentNode(core, server, agent);
+        // After the agent's start in the core's queue: the core runs tasks in order, so no
+        // verdict reaches the agent before its groups exist.
+        checks.start();
+        return new AgentNode(core, server, agent, events, checks);
+    }
+
+    public EventLog events() {
+        return events;
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -61,6 +80,7 @@ public final class AgentNode implements AutoCloseable {
 
     @Override
     public void close() {
+        checks.close(); // first: no verdict reaches the agent after it stops
         core.execute(agent::stop);
         server.close();
         core.close();
