@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Quorum-based failover coordinator for HA pairs with a floating IP.",
         subcommands = {DemoCommand.class, WatcherCommand.class, AgentCommand.class, StatusCommand.class,
             FailoverCommand.class, EventsCommand.class, CkquorumCommand.class, CheckConfigCommand.class,
-            SimulateCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+            SimulateCommand.class, LabCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
