@@ -1,5 +1,6 @@
 package dev.vigil.health;
 
+import dev.vigil.hooks.BoundedProcess;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -14,7 +15,7 @@ import java.util.Objects;
  */
 public record CheckResult(boolean ok, String reason) {
     public CheckResult {
-        reason = oneLine(Objects.requireNonNull(reason, "reason"));
+        reason = BoundedProcess.oneLine(Objects.requireNonNull(reason, "reason"));
     }
 
     public static CheckResult ok(String reason) {
@@ -49,28 +50,5 @@ public record CheckResult(boolean ok, String reason) {
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
-    }
-
-    /** Escapes line breaks, other control characters, quotes and backslashes. */
-    static String oneLine(String s) {
-        var sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
     }
 }

@@ -6,17 +6,11 @@ import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookResult;
 import dev.vigil.failover.HookResult.Outcome;
 import dev.vigil.failover.HookRunner;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -43,8 +37,6 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
     static final int OUTPUT_LIMIT = 8 * 1024;
     static final int LOG_OUTPUT_LIMIT = 500;
     static final long TERM_GRACE_MS = 2_000;
-    private static final long POLL_MS = 10;
-    private static final File DEV_NULL = new File("/dev/null");
 
     /**
      * One group's hooks: the argv of each configured kind (argv[0] is the executable), the
@@ -157,154 +149,19 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
     // ---- one process ---------------------------------------------------------------------
 
     private static HookResult execute(List<String> argv, Map<String, String> env, long timeoutMs) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(Redirect.from(DEV_NULL));
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Process p;
+        BoundedProcess.Result r;
         try {
-            p = pb.start();
-        } catch (IOException | RuntimeException e) {
+            r = BoundedProcess.run(argv, env, OUTPUT_LIMIT, timeoutMs, TERM_GRACE_MS);
+        } catch (IOException e) {
             return new HookResult(Outcome.PERMANENT, -1, "cannot start hook " + argv.get(0) + ": " + e.getMessage());
         }
-        Tail tail = new Tail(OUTPUT_LIMIT);
-        try (InputStream out = p.getInputStream()) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            // Read on this thread while waiting, a slice at a time: a chatty hook never fills the
-            // pipe, and a descendant left holding the pipe open never keeps us waiting for EOF.
-            while (true) {
-                boolean more = drain(out, tail);
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                long wait = more ? 0 : Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {
-                    drain(out, tail, 1024 * 1024);
-                    return HookResult.ofExit(p.exitValue(), tail.text());
-                }
-            }
-            kill(p, out, tail);
-            return new HookResult(Outcome.TIMEOUT, -1, tail.text() + "\n[killed after " + timeoutMs + " ms]");
-        } catch (InterruptedException e) {
-            family(p).forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return new HookResult(Outcome.RETRYABLE, -1, tail.text() + "\n[killed: hook runner closing]");
-        } catch (IOException e) {
-            // Reading the pipe failed; the hook still gets its timeout, just without more output.
-            return awaitWithoutOutput(p, tail, timeoutMs, e);
-        }
-    }
-
-    private static HookResult awaitWithoutOutput(Process p, Tail tail, long timeoutMs, IOException cause) {
-        try {
-            if (p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                return HookResult.ofExit(p.exitValue(), tail.text() + "\n[output lost: " + cause.getMessage() + "]");
-            }
-            kill(p, InputStream.nullInputStream(), tail);
-        } catch (InterruptedException | IOException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return new HookResult(Outcome.TIMEOUT, -1, tail.text() + "\n[killed after " + timeoutMs + " ms]");
-    }
-
-    /**
-     * SIGTERM to the hook and every descendant at once (as systemd does to a unit's control
-     * group: a bash script waiting on a foreground child would otherwise outlive its own TERM),
-     * then, after the grace period, SIGKILL to all of them that are still alive.
-     */
-    private static void kill(Process p, InputStream out, Tail tail) throws InterruptedException, IOException {
-        // Snapshot first: once the hook dies its children are re-parented and no longer its descendants.
-        Set<ProcessHandle> family = family(p);
-        // Signals through the handle: Process.destroy() would also close our end of the pipe
-        // and lose whatever the hook says while it dies.
-        ProcessHandle self = p.toHandle();
-        self.destroy();
-        family.forEach(ProcessHandle::destroy);
-        long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_GRACE_MS);
-        boolean allGone = false;
-        while (!allGone && System.nanoTime() < graceEnd) {
-            p.waitFor(POLL_MS, TimeUnit.MILLISECONDS);
-            drain(out, tail);
-            if (p.isAlive()) {
-                family.addAll(family(p));
-            }
-            allGone = !p.isAlive() && family.stream().noneMatch(ProcessHandle::isAlive);
-        }
-        if (!allGone) {
-            family.addAll(family(p));
-            for (ProcessHandle h : List.copyOf(family)) {
-                if (h.isAlive()) {
-                    h.descendants().forEach(family::add);
-                }
-            }
-            self.destroyForcibly();
-            family.forEach(ProcessHandle::destroyForcibly);
-            p.waitFor(1, TimeUnit.SECONDS);
-        }
-        drain(out, tail);
-    }
-
-    private static Set<ProcessHandle> family(Process p) {
-        Set<ProcessHandle> s = new LinkedHashSet<>();
-        try {
-            p.descendants().forEach(s::add);
-        } catch (RuntimeException e) {
-            // The process table may be unreadable (no /proc); the hook itself is still killed.
-        }
-        return s;
-    }
-
-    private static boolean drain(InputStream in, Tail tail) throws IOException {
-        return drain(in, tail, 64 * 1024);
-    }
-
-    /**
-     * Reads what the pipe holds now, up to {@code max} bytes, without blocking; true if it read
-     * anything. After the hook exits everything it wrote is already in the pipe, so one final
-     * drain takes all of it, while a descendant still writing cannot keep us here.
-     */
-    private static boolean drain(InputStream in, Tail tail, int max) throws IOException {
-        byte[] buf = new byte[8192];
-        int total = 0;
-        int n;
-        while (total < max && (n = in.available()) > 0) {
-            int r = in.read(buf, 0, Math.min(n, buf.length));
-            if (r <= 0) {
-                break;
-            }
-            tail.add(buf, r);
-            total += r;
-        }
-        return total > 0;
-    }
-
-    /** The last {@code limit} bytes of the output. */
-    static final class Tail {
-        private final byte[] ring;
-        private long written;
-
-        Tail(int limit) {
-            ring = new byte[limit];
-        }
-
-        void add(byte[] b, int len) {
-            for (int i = 0; i < len; i++) {
-                ring[(int) (written++ % ring.length)] = b[i];
-            }
-        }
-
-        String text() {
-            if (written <= ring.length) {
-                return new String(ring, 0, (int) written, StandardCharsets.UTF_8);
-            }
-            int start = (int) (written % ring.length);
-            byte[] out = new byte[ring.length];
-            System.arraycopy(ring, start, out, 0, ring.length - start);
-            System.arraycopy(ring, 0, out, ring.length - start, start);
-            return "[" + (written - ring.length) + " earlier bytes dropped]\n" + new String(out, StandardCharsets.UTF_8);
-        }
+        String out = (r.dropped() > 0 ? "[" + r.dropped() + " earlier bytes dropped]\n" : "") + r.output()
+                + (r.outputLost() == null ? "" : "\n[output lost: " + r.outputLost().getMessage() + "]");
+        return switch (r.ending()) {
+            case EXITED -> HookResult.ofExit(r.exitCode(), out);
+            case TIMED_OUT -> new HookResult(Outcome.TIMEOUT, -1, out + "\n[killed after " + timeoutMs + " ms]");
+            case INTERRUPTED -> new HookResult(Outcome.RETRYABLE, -1, out + "\n[killed: hook runner closing]");
+        };
     }
 
     // ---- logging -------------------------------------------------------------------------
@@ -321,24 +178,6 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
 
     /** Escapes a value for one log line: quotes, backslashes and control characters. */
     static String escape(String s) {
-        var sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        return BoundedProcess.oneLine(s);
     }
 }
