@@ -21,26 +21,20 @@ public final class CkquorumCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ClusterOptions cluster;
+    AdminOptions admin;
 
     @Parameters(index = "0", paramLabel = "GROUP")
     String group;
-
-    @Option(names = "--watcher", description = "Ask this watcher (default: the first that answers).")
-    String watcher;
-
-    @Option(names = "--as", defaultValue = "operator", description = "TLS identity to use (default: ${DEFAULT-VALUE}).")
-    String as;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = admin.cluster.load(err);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }
-        for (AdminClient c : ClusterOptions.admins(file, watcher, as)) {
+        for (AdminClient c : admin.admins(file)) {
             try (c) {
                 AdminClient.QuorumView q = c.checkQuorum(group);
                 out.println(q.reason() + " (asked " + c.target() + ")");

@@ -21,13 +21,7 @@ public final class EventsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ClusterOptions cluster;
-
-    @Option(names = "--watcher", description = "Ask this watcher (default: the first that answers).")
-    String watcher;
-
-    @Option(names = "--as", defaultValue = "operator", description = "TLS identity to use (default: ${DEFAULT-VALUE}).")
-    String as;
+    AdminOptions admin;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
     boolean follow;
@@ -36,11 +30,11 @@ public final class EventsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = admin.cluster.load(err);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }
-        List<AdminClient> clients = ClusterOptions.admins(file, watcher, as);
+        List<AdminClient> clients = admin.admins(file);
         for (AdminClient c : clients) {
             try (c) {
                 c.events(follow, e -> {

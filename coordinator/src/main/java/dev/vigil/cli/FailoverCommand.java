@@ -24,7 +24,7 @@ public final class FailoverCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ClusterOptions cluster;
+    AdminOptions admin;
 
     @Parameters(index = "0", paramLabel = "GROUP")
     String group;
@@ -35,12 +35,6 @@ public final class FailoverCommand implements Callable<Integer> {
     @Option(names = "--force", description = "No election, no quorum: for disasters only. Split brain is possible.")
     boolean force;
 
-    @Option(names = "--watcher", description = "Ask this watcher (default: the first that answers).")
-    String watcher;
-
-    @Option(names = "--as", defaultValue = "operator", description = "TLS identity to use (default: ${DEFAULT-VALUE}).")
-    String as;
-
     @Option(names = "--no-wait", description = "Return once the failover has started.")
     boolean noWait;
 
@@ -48,7 +42,7 @@ public final class FailoverCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = admin.cluster.load(err);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }
@@ -57,7 +51,7 @@ public final class FailoverCommand implements Callable<Integer> {
                     + "is alive and reachable by clients, both may hold the floating IP. Use only in a disaster.");
             err.flush();
         }
-        for (AdminClient c : ClusterOptions.admins(file, watcher, as)) {
+        for (AdminClient c : admin.admins(file)) {
             try (c) {
                 String before = c.status(group).get(0).primary();
                 long term = c.failover(group, to, force);

@@ -24,16 +24,10 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ClusterOptions cluster;
+    AdminOptions admin;
 
     @Option(names = "--group", description = "Only this group.")
     String group;
-
-    @Option(names = "--watcher", description = "Ask only this watcher.")
-    String watcher;
-
-    @Option(names = "--as", defaultValue = "operator", description = "TLS identity to use (default: ${DEFAULT-VALUE}).")
-    String as;
 
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
@@ -42,14 +36,14 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterFile file = cluster.load(err);
+        ClusterFile file = admin.cluster.load(err);
         if (file == null) {
             return ClusterOptions.REFUSED;
         }
         Map<String, List<AdminClient.GroupView>> byGroup = new LinkedHashMap<>();
         Map<String, String> unreachable = new LinkedHashMap<>();
         int answered = 0;
-        for (AdminClient c : ClusterOptions.admins(file, watcher, as)) {
+        for (AdminClient c : admin.admins(file)) {
             try (c) {
                 for (AdminClient.GroupView v : c.status(group)) {
                     byGroup.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v);
