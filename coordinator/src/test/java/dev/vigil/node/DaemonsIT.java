@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -33,6 +32,7 @@ class DaemonsIT {
     Path dir;
 
     private final Map<String, Process> procs = new LinkedHashMap<>();
+    private final FreePorts ports = new FreePorts(8);
 
     @AfterEach
     void stopAll() {
@@ -97,7 +97,7 @@ class DaemonsIT {
         }
         sb.append("watchers:\n");
         for (String w : List.of("w1", "w2", "w3")) {
-            sb.append("  - id: ").append(w).append("\n    address: 127.0.0.1:").append(freePort()).append('\n');
+            sb.append("  - id: ").append(w).append("\n    address: 127.0.0.1:").append(ports.next()).append('\n');
         }
         sb.append("""
                 groups:
@@ -115,8 +115,8 @@ class DaemonsIT {
             sb.append("      ").append(k).append(": [").append(hook).append("]\n");
         }
         sb.append("    nodes:\n");
-        sb.append("      - id: n1\n        agent: 127.0.0.1:").append(freePort()).append("\n        priority: 100\n");
-        sb.append("      - id: n2\n        agent: 127.0.0.1:").append(freePort()).append("\n        priority: 90\n");
+        sb.append("      - id: n1\n        agent: 127.0.0.1:").append(ports.next()).append("\n        priority: 100\n");
+        sb.append("      - id: n2\n        agent: 127.0.0.1:").append(ports.next()).append("\n        priority: 90\n");
         return sb.toString();
     }
 
@@ -201,11 +201,6 @@ class DaemonsIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String javaBin() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();

@@ -31,7 +31,6 @@ import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +58,9 @@ class HostileInputIT {
 
     @BeforeEach
     void start() throws Exception {
-        int w1 = freePort();
-        int n1 = freePort();
+        FreePorts ports = new FreePorts(6);
+        int w1 = ports.next();
+        int n1 = ports.next();
         String yaml = "state-dir: " + dir.resolve("state") + "\n" + """
                 watchers:
                   - {id: w1, address: 127.0.0.1:%d}
@@ -74,7 +74,7 @@ class HostileInputIT {
                     nodes:
                       - {id: n1, agent: 127.0.0.1:%d}
                       - {id: n2, agent: 127.0.0.1:%d}
-                """.formatted(w1, freePort(), freePort(), n1, freePort());
+                """.formatted(w1, ports.next(), ports.next(), n1, ports.next());
         ClusterFile file = ClusterFileLoader.parse(yaml, dir.resolve("cluster.yaml"));
         watcher = WatcherNode.start(file, new WatcherId("w1"));
         agent = AgentNode.start(file, new NodeId("n1"));
@@ -205,11 +205,6 @@ class HostileInputIT {
         }
     };
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A call that may throw anything. */
     @FunctionalInterface

@@ -8,12 +8,12 @@ import dev.vigil.core.NodeId;
 import dev.vigil.core.WatcherId;
 import dev.vigil.node.AgentNode;
 import dev.vigil.node.EventLog;
+import dev.vigil.node.FreePorts;
 import dev.vigil.node.WatcherNode;
 import dev.vigil.transport.grpc.AdminClient;
 import dev.vigil.transport.grpc.Endpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,6 +45,7 @@ final class GrpcDriver implements ClusterDriver {
 
     private final Path dir;
     private final Path calls;
+    private final FreePorts ports = new FreePorts(8);
     private ClusterFile file;
     private final Map<String, WatcherNode> watchers = new LinkedHashMap<>();
     private final Map<String, AgentNode> agents = new LinkedHashMap<>();
@@ -83,7 +84,7 @@ final class GrpcDriver implements ClusterDriver {
     private String clusterFile(Path hook) throws IOException {
         var sb = new StringBuilder("state-dir: " + dir.resolve("state") + "\nwatchers:\n");
         for (String w : WATCHERS) {
-            sb.append("  - {id: ").append(w).append(", address: 127.0.0.1:").append(freePort()).append("}\n");
+            sb.append("  - {id: ").append(w).append(", address: 127.0.0.1:").append(ports.next()).append("}\n");
         }
         sb.append("""
                 groups:
@@ -101,8 +102,8 @@ final class GrpcDriver implements ClusterDriver {
             sb.append("      ").append(k).append(": [").append(hook).append("]\n");
         }
         sb.append("    nodes:\n");
-        sb.append("      - {id: n1, agent: 127.0.0.1:").append(freePort()).append(", priority: 100}\n");
-        sb.append("      - {id: n2, agent: 127.0.0.1:").append(freePort()).append(", priority: 90}\n");
+        sb.append("      - {id: n1, agent: 127.0.0.1:").append(ports.next()).append(", priority: 100}\n");
+        sb.append("      - {id: n2, agent: 127.0.0.1:").append(ports.next()).append(", priority: 90}\n");
         return sb.toString();
     }
 
@@ -244,9 +245,4 @@ final class GrpcDriver implements ClusterDriver {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
