@@ -14,15 +14,13 @@ public final class Election {
     private final int needed;
     private final boolean manual;
     private final NodeId target;
-    private final long startedAt;
     private final Set<WatcherId> votes = new HashSet<>();
 
-    public Election(long term, int needed, boolean manual, NodeId target, long startedAt) {
+    public Election(long term, int needed, boolean manual, NodeId target) {
         this.term = term;
         this.needed = needed;
         this.manual = manual;
         this.target = target;
-        this.startedAt = startedAt;
     }
 
     public void grant(WatcherId voter) {
@@ -52,9 +50,5 @@ public final class Election {
     /** The node an operator asked for, or null to let the leader choose. */
     public NodeId target() {
         return target;
-    }
-
-    public long startedAt() {
-        return startedAt;
     }
 }

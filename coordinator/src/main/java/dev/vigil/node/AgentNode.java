@@ -18,14 +18,14 @@ import java.util.Set;
 /**
  * The composition root of {@code vigil agent}: the protocol's {@link Agent} on a
  * {@link SystemScheduler}, its fencing tokens in files under the state directory, the node's
- * hooks (promote, demote, acquire, release, notify) as processes, the checks of the node's own
+ * hooks (promote, demote, acquire, release) as processes, the checks of the node's own
  * service ({@link ServiceChecker}, reporting to {@link Agent#service} on the core thread), and
  * the agent and health services.
  */
 public final class AgentNode implements AutoCloseable {
     /** The hooks an agent runs on its node. */
     public static final Set<HookKind> HOOKS = EnumSet.of(HookKind.PROMOTE, HookKind.DEMOTE, HookKind.ACQUIRE,
-            HookKind.RELEASE, HookKind.NOTIFY);
+            HookKind.RELEASE);
 
     private final SystemScheduler core;
     private final GrpcServers.Running server;

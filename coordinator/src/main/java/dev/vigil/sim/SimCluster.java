@@ -70,6 +70,8 @@ public final class SimCluster {
     int hookHangPercent;
     /** Hooks of one kind on one node that always fail with this exit code (scenario tests). */
     final Map<String, Integer> brokenHooks = new java.util.HashMap<>();
+    /** Every hook a watcher asked to run (fence, notify), in order; they are not configured here. */
+    final List<dev.vigil.failover.HookCall> leaderHooks = new ArrayList<>();
 
     final class WatcherHost {
         final WatcherId id;
@@ -431,7 +433,10 @@ public final class SimCluster {
 
     private void startWatcher(WatcherHost h) {
         var sched = new SimScheduler(world, h.proc);
-        HookRunner hooks = (call, done) -> sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
+        HookRunner hooks = (call, done) -> {
+            leaderHooks.add(call);
+            sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
+        };
         h.instance = new Watcher(h.id, config, sched, new Peers(h.proc), new Agents(h.proc), hooks, h.store,
                 checker, random.split(), options.voteRule());
         h.instance.start();

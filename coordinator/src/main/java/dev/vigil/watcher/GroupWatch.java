@@ -13,6 +13,8 @@ import dev.vigil.election.Ballot;
 import dev.vigil.election.Election;
 import dev.vigil.election.VoterView;
 import dev.vigil.failover.FailoverRun;
+import dev.vigil.failover.HookCall;
+import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.quorum.DownReports;
 import dev.vigil.time.Scheduler;
@@ -277,7 +279,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         long term = ballot.term() + 1;
         ballot.vote(w.id(), term, now, !manual);
         leader = null;
-        election = new Election(term, w.votesNeeded(cfg), manual, target, now);
+        election = new Election(term, w.votesNeeded(cfg), manual, target);
         election.grant(w.id());
         List<WatcherId> down = manual ? List.of() : reports.down(now, t.reportTtlMs(), ballot.epoch());
         w.sink().emit(new Event.ElectionStarted(now, w.id(), cfg.id(), term, cause, down));
@@ -405,6 +407,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         lastFailoverTookMs = now() - r.startedAt();
         w.sink().emit(new Event.FailoverCompleted(now(), w.id(), cfg.id(), r.term(), r.oldPrimary(), newPrimary,
                 lastFailoverTookMs));
+        // Tell the operator's world (a log, a webhook); the runner logs the outcome, nothing waits on it.
+        w.hooks().run(new HookCall(HookKind.NOTIFY, cfg.id(), r.term(), r.oldPrimary(), newPrimary), res -> { });
     }
 
     @Override

@@ -14,7 +14,7 @@ class ElectionTest {
 
     @Test
     void isWonAtTheNeededNumberOfDistinctVoters() {
-        var e = new Election(4, 3, false, null, 0);
+        var e = new Election(4, 3, false, null);
 
         e.grant(W1);
         e.grant(W2);
@@ -27,7 +27,7 @@ class ElectionTest {
 
     @Test
     void duplicateVotesDoNotCount() {
-        var e = new Election(4, 2, false, null, 0);
+        var e = new Election(4, 2, false, null);
 
         e.grant(W1);
         e.grant(W1);
@@ -39,6 +39,6 @@ class ElectionTest {
 
     @Test
     void notWonWithNoVotes() {
-        assertFalse(new Election(1, 1, true, null, 0).won());
+        assertFalse(new Election(1, 1, true, null).won());
     }
 }

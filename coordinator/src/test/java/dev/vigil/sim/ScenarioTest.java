@@ -74,6 +74,10 @@ class ScenarioTest {
         // The last valid reply may predate the crash by up to a probe interval.
         assertTrue(took <= T.downAfterMs() + T.probeIntervalMs() + 500, "standby answered " + took + " ms after the crash");
         assertEquals(1, events(Event.LeaderElected.class).size(), "one election sufficed");
+        var notified = c.leaderHooks.stream().filter(h -> h.kind() == dev.vigil.failover.HookKind.NOTIFY).toList();
+        assertEquals(1, notified.size(), "the leader runs the notify hook once: " + c.leaderHooks);
+        assertEquals(N1, notified.get(0).oldPrimary());
+        assertEquals(N2, notified.get(0).newPrimary());
     }
 
     @Test
