@@ -42,8 +42,6 @@ final class Invariants implements EventSink {
     private long overlapSince = -1;
     Consumer<Event> listener = e -> {};
     int failovers;
-    int elections;
-    final List<Event.FailoverCompleted> completed = new ArrayList<>();
 
     Invariants(SimWorld world, ClusterConfig cluster) {
         this.world = world;
@@ -112,13 +110,11 @@ final class Invariants implements EventSink {
                 sdownClearedAt.put(s.watcher(), s.at());
             }
         } else if (e instanceof Event.ElectionStarted s) {
-            elections++;
             if (s.cause().equals("odown")) {
                 checkOdown(s);
             }
-        } else if (e instanceof Event.FailoverCompleted c) {
+        } else if (e instanceof Event.FailoverCompleted) {
             failovers++;
-            completed.add(c);
         }
     }
 
