@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0-SNAPSHOT",
         description = "Quorum-based failover coordinator for HA pairs with a floating IP.",
         subcommands = {DemoCommand.class, WatcherCommand.class, AgentCommand.class, StatusCommand.class,
-            FailoverCommand.class, EventsCommand.class, CkquorumCommand.class, CheckConfigCommand.class,
+            FailoverCommand.class, EventsCommand.class, CkquorumCommand.class, CheckConfigCommand.class, InitClusterCommand.class,
             SimulateCommand.class, LabCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec

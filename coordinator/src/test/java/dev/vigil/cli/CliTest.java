@@ -90,4 +90,35 @@ class CliTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().contains(f.toString()), r.err());
     }
+
+    @Test
+    void initClusterWritesAFileTheDaemonsAccept() throws Exception {
+        var f = java.nio.file.Files.createTempFile("cluster", ".yaml");
+        Run r = run("init-cluster", "--watcher", "w1=10.1.0.11:7400", "--watcher", "w2=10.1.0.12:7400",
+                "--watcher", "w3=10.1.0.13:7400", "--node", "n1=10.1.0.11:7500", "--node", "n2=10.1.0.12:7500",
+                "--floating-ip", "10.1.0.100/24", "--interface", "eth1", "--set", "probe-interval=500ms", "--set", "down-after=3s", "--out", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        var cluster = dev.vigil.config.ClusterFileLoader.parse(java.nio.file.Files.readString(f), f, java.util.Set.of());
+        var group = cluster.groups().get(0);
+        assertEquals("n1", group.protocol().initialPrimary().value());
+        assertEquals(3_000, group.protocol().timings().downAfterMs());
+        assertEquals(3, cluster.watchers().size());
+    }
+
+    @Test
+    void initClusterNamesTheBadKeyAndExitsOne() {
+        Run r = run("init-cluster", "--watcher", "w1=10.1.0.11:7400", "--node", "n1=10.1.0.11:7500",
+                "--node", "n2=10.1.0.12:7500", "--floating-ip", "10.1.0.100/24", "--interface", "eth1",
+                "--set", "down-afte=3s");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("down-afte"), r.err());
+    }
+
+    @Test
+    void initClusterRejectsAMemberWithoutAnAddress() {
+        Run r = run("init-cluster", "--watcher", "w1", "--node", "n1=10.1.0.11:7500", "--node", "n2=10.1.0.12:7500",
+                "--floating-ip", "10.1.0.100/24", "--interface", "eth1");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("expected ID=HOST:PORT, got 'w1'"), r.err());
+    }
 }
