@@ -1,0 +1,137 @@
+package dev.vigil.bench.lab;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * The faults, the same for every tool, and what is measured around them. Latency: a crash
+ * (every process of n1 killed, link down) or a hang (SIGSTOP of n1's processes), then the
+ * time until the client first gets an answer from n2 on the floating IP; after a hang, n1 is
+ * resumed and the client's view is recorded (does n1 answer again, is there a gap). Accuracy:
+ * a healthy n1 under loss on its link, or repeatedly paused, for a bounded time; every change
+ * of the answering host and every failover the tool decided is false.
+ */
+final class Trials {
+    /** One latency trial; {@code toStandbyMs} is -1 if the standby never answered. */
+    record Latency(String fault, int trial, long toStandbyMs, Map<String, Long> milestones, String afterResume,
+                   long resumeGapMs, List<String> holdersAfter) {}
+
+    /** One accuracy run. */
+    record Accuracy(String fault, int level, long seconds, int switches, Map<String, Integer> decisions,
+                    long longestGapMs, int pauses) {}
+
+    private final PeerLab lab;
+    private final RandomGenerator random;
+
+    Trials(PeerLab lab, RandomGenerator random) {
+        this.lab = lab;
+        this.random = random;
+    }
+
+    Latency latency(Peer peer, String fault, int trial) throws Exception {
+        String run = runName(peer, fault + "-" + trial);
+        ClientLog client = lab.client();
+        started(peer, run);
+        // a random phase against the tool's probe or advert schedule
+        Thread.sleep(random.nextLong(1000));
+        long wall = System.currentTimeMillis();
+        long fault0 = ClientLog.now();
+        if (fault.equals("crash")) {
+            lab.net.kill("n1");
+            lab.net.link("n1", false);
+        } else {
+            lab.net.signal("n1", false);
+        }
+        long deadline = fault0 + peer.detectionMs() + 30_000;
+        OptionalLong standby = OptionalLong.empty();
+        while (ClientLog.now() < deadline && standby.isEmpty()) {
+            Thread.sleep(20);
+            standby = client.first("n2", fault0);
+        }
+        Map<String, Long> milestones = peer.milestones(lab, run, wall);
+        String afterResume = "";
+        long gap = 0;
+        if (fault.equals("hang")) {
+            Thread.sleep(2000);
+            long resumed = ClientLog.now();
+            lab.net.signal("n1", true);
+            Thread.sleep(Math.max(5000, peer.detectionMs()));
+            afterResume = client.sequence(resumed, ClientLog.now());
+            gap = client.longestGap(resumed, ClientLog.now());
+        }
+        List<String> holders = lab.holders();
+        return new Latency(fault, trial, standby.isPresent() ? standby.getAsLong() - fault0 : -1, milestones,
+                afterResume, gap, holders);
+    }
+
+    /** {@code percent} loss each way on n1's link for {@code seconds}, then time to settle. */
+    Accuracy loss(Peer peer, int percent, long seconds) throws Exception {
+        String run = runName(peer, "loss" + percent);
+        started(peer, run);
+        long t0 = ClientLog.now();
+        lab.loss("n1", percent);
+        Thread.sleep(seconds * 1000);
+        lab.net.heal();
+        Thread.sleep(peer.detectionMs() + 3000);
+        long t1 = ClientLog.now();
+        return new Accuracy("loss", percent, seconds, lab.client().switches(t0, t1), peer.decisions(lab, run),
+                lab.client().longestGap(t0, t1), 0);
+    }
+
+    /**
+     * For {@code seconds}: the current holder of the floating IP runs 2-4 s, then all its
+     * processes are stopped for 1-{@code maxPauseMs} ms (uniform), and so on.
+     */
+    Accuracy pauses(Peer peer, long maxPauseMs, long seconds) throws Exception {
+        String run = runName(peer, "pause" + maxPauseMs);
+        started(peer, run);
+        long t0 = ClientLog.now();
+        long end = t0 + seconds * 1000;
+        int count = 0;
+        while (ClientLog.now() < end) {
+            Thread.sleep(2000 + random.nextLong(2000));
+            List<String> holders = lab.holders();
+            String target = holders.size() == 1 ? holders.get(0) : "n1";
+            lab.net.signal(target, false);
+            try {
+                Thread.sleep(1000 + random.nextLong(Math.max(1, maxPauseMs - 1000) + 1));
+            } finally {
+                lab.net.signal(target, true);
+            }
+            count++;
+        }
+        Thread.sleep(peer.detectionMs() + 3000);
+        long t1 = ClientLog.now();
+        return new Accuracy("pause", (int) maxPauseMs, seconds, lab.client().switches(t0, t1), peer.decisions(lab, run),
+                lab.client().longestGap(t0, t1), count);
+    }
+
+    /** Resets the lab, starts the tool and waits until the client has seen n1 steadily for a second. */
+    private void started(Peer peer, String run) throws Exception {
+        lab.reset();
+        peer.start(lab, run);
+        lab.await("the client gets answers from n1", Duration.ofSeconds(30), () -> lab.client().steady("n1", 1000));
+    }
+
+    private static String runName(Peer peer, String what) {
+        return (peer.tool() + "-" + peer.variant()).replaceAll("[^A-Za-z0-9.]+", "-") + "-" + what;
+    }
+
+    static Map<String, Object> row(Peer peer, Latency l) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tool", peer.tool());
+        r.put("variant", peer.variant());
+        r.put("fault", l.fault());
+        r.put("trial", l.trial());
+        r.put("to_standby_ms", l.toStandbyMs());
+        l.milestones().forEach((k, v) -> r.put(k + "_ms", v));
+        r.put("after_resume", l.afterResume());
+        r.put("resume_gap_ms", l.resumeGapMs());
+        r.put("holders_after", String.join(" ", l.holdersAfter()));
+        return r;
+    }
+}
