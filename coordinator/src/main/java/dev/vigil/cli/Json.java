@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.time.TimerLag;
 import dev.vigil.transport.grpc.AdminClient;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 final class Json {
     private Json() {}
 
-    static String status(Map<String, List<AdminClient.GroupView>> byGroup, Map<String, String> unreachable) {
+    static String status(Map<String, List<AdminClient.GroupView>> byGroup, Map<String, String> unreachable,
+            Map<String, TimerLag.Snapshot> timerLag) {
         var sb = new StringBuilder("{\"groups\":[");
         boolean firstGroup = true;
         for (var e : byGroup.entrySet()) {
@@ -38,6 +40,15 @@ final class Json {
         boolean f = true;
         for (var u : unreachable.entrySet()) {
             sb.append(f ? "" : ",").append(str(u.getKey())).append(':').append(str(u.getValue()));
+            f = false;
+        }
+        sb.append("},\"timer_lag\":{");
+        f = true;
+        for (var t : timerLag.entrySet()) {
+            TimerLag.Snapshot l = t.getValue();
+            sb.append(f ? "" : ",").append(str(t.getKey())).append(":{\"timers\":").append(l.total())
+                    .append(",\"p50_at_most_us\":").append(l.percentileAtMostUs(50)).append(",\"p99_at_most_us\":")
+                    .append(l.percentileAtMostUs(99)).append(",\"max_us\":").append(l.maxUs()).append('}');
             f = false;
         }
         return sb.append("}}").toString();

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.ClusterFile;
+import dev.vigil.time.TimerLag;
 import dev.vigil.transport.grpc.AdminClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Map<String, List<AdminClient.GroupView>> byGroup = new LinkedHashMap<>();
         Map<String, String> unreachable = new LinkedHashMap<>();
+        Map<String, TimerLag.Snapshot> timerLag = new LinkedHashMap<>();
         int answered = 0;
         for (AdminClient c : admin.admins(file)) {
             try (c) {
@@ -49,6 +51,10 @@ public final class StatusCommand implements Callable<Integer> {
                     byGroup.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v);
                 }
                 answered++;
+                TimerLag.Snapshot lag = c.timerLag();
+                if (lag != null) {
+                    timerLag.put(c.target(), lag);
+                }
             } catch (AdminClient.AdminException e) {
                 if (e.code().equals("NOT_FOUND")) {
                     err.println("vigil status: " + e.getMessage());
@@ -59,9 +65,11 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            out.println(Json.status(byGroup, unreachable));
+            out.println(Json.status(byGroup, unreachable, timerLag));
         } else {
             byGroup.forEach((g, views) -> table(out, g, views));
+            timerLag.forEach((w, l) -> out.printf("watcher %s: timer lag p50 <= %s, p99 <= %s, max %.1f ms (%d timers since start)%n",
+                    w, ms(l.percentileAtMostUs(50)), ms(l.percentileAtMostUs(99)), l.maxUs() / 1000.0, l.total()));
             unreachable.forEach((w, why) -> out.println("watcher " + w + ": unreachable (" + why + ")"));
         }
         out.flush();
@@ -81,6 +89,10 @@ public final class StatusCommand implements Callable<Integer> {
                     v.configEpoch(), yes(v.sdown()), yes(v.odown()), yes(v.tilt()),
                     v.lastLeader().isEmpty() ? "-" : v.lastLeader(), last);
         }
+    }
+
+    private static String ms(long us) {
+        return us == Long.MAX_VALUE ? "more than 5 s" : String.format("%.1f ms", us / 1000.0);
     }
 
     private static String yes(boolean b) {

@@ -72,7 +72,8 @@ public final class WatcherNode implements AutoCloseable {
         GrpcServers.Running server;
         try {
             server = GrpcServers.watcher(Wiring.endpoint(me.address()), tls, new PeerGrpcService(watcher, core),
-                    new AdminGrpcService(id, watcher, protocol, core, events, peers));
+                    new AdminGrpcService(id, watcher, protocol, core, events, peers,
+                            core.timerLag()::snapshot));
         } catch (IOException | RuntimeException e) {
             peers.close();
             agents.close();

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * milliseconds: monotonic, unaffected by NTP steps or an operator setting the date. A task that
  * throws is logged and the thread carries on; after {@link #close} new tasks are dropped (and
  * logged at debug), since during shutdown late replies and timers have nowhere useful to go.
+ * How late each timer starts is recorded in {@link #timerLag()}.
  */
 public final class SystemScheduler implements Scheduler, Executor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vigil.core");
@@ -22,6 +23,7 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
 
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread coreThread;
+    private final TimerLag lag = new TimerLag();
 
     public SystemScheduler() {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -44,7 +46,13 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
     @Override
     public Timer schedule(long delayMillis, Runnable task) {
         try {
-            ScheduledFuture<?> f = executor.schedule(guarded(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            long delay = Math.max(0, delayMillis);
+            long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            Runnable timed = () -> {
+                lag.record(System.nanoTime() - due);
+                task.run();
+            };
+            ScheduledFuture<?> f = executor.schedule(guarded(timed), delay, TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             LOG.debug("scheduler closed, timer dropped task={}", task);
@@ -60,6 +68,11 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
         } catch (RejectedExecutionException e) {
             LOG.debug("scheduler closed, task dropped task={}", task);
         }
+    }
+
+    /** How late timers have started, since this scheduler was made. */
+    public TimerLag timerLag() {
+        return lag;
     }
 
     /** Whether the caller runs on the core thread; for assertions at the seams. */

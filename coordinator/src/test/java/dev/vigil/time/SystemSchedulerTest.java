@@ -55,6 +55,25 @@ class SystemSchedulerTest {
     }
 
     @Test
+    void aTimerHeldUpByABusyCoreThreadIsRecordedAsLate() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        s.execute(() -> {
+            s.schedule(0, done::countDown);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(80);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // the core thread is busy; the timer is due and waits
+            }
+        });
+
+        await(done);
+
+        TimerLag.Snapshot lag = s.timerLag().snapshot();
+        assertEquals(1, lag.total());
+        assertTrue(lag.maxUs() >= 80_000, "max " + lag.maxUs() + " us");
+        assertTrue(lag.percentileAtMostUs(99) >= 100_000, "in the bucket up to 100 ms or above");
+    }
+
+    @Test
     void cancelledTimerNeverRuns() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         Scheduler.Timer t = s.schedule(50, () -> ran.add("cancelled"));

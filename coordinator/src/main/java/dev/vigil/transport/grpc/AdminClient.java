@@ -6,6 +6,7 @@ import dev.vigil.proto.v1.EventMsg;
 import dev.vigil.proto.v1.EventsRequest;
 import dev.vigil.proto.v1.FailoverRequest;
 import dev.vigil.proto.v1.StatusRequest;
+import dev.vigil.time.TimerLag;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -77,6 +78,15 @@ public final class AdminClient implements AutoCloseable {
                         g.getSinceFailoverMs(), g.getLastFailoverTookMs(), g.getSilentMsMap(), g.getTilt()));
             }
             return out;
+        } catch (StatusRuntimeException e) {
+            throw new AdminException(e);
+        }
+    }
+
+    /** How late the watcher's timers have started since it did; null from a watcher that does not say. */
+    public TimerLag.Snapshot timerLag() {
+        try {
+            return Convert.domain(stub().status(StatusRequest.newBuilder().setSummary(true).build()).getTimerLag());
         } catch (StatusRuntimeException e) {
             throw new AdminException(e);
         }

@@ -20,9 +20,11 @@ import dev.vigil.proto.v1.StatusRequest;
 import dev.vigil.watcher.Watcher;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import dev.vigil.time.TimerLag;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** A watcher's AdminService, for the operator's CLI: status, failover, events, ckquorum. */
 public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
@@ -32,15 +34,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     private final Executor core;
     private final EventLog events;
     private final GrpcPeers peers;
+    private final Supplier<TimerLag.Snapshot> timerLag;
 
     public AdminGrpcService(WatcherId self, Watcher watcher, ClusterConfig cluster, Executor core, EventLog events,
-            GrpcPeers peers) {
+            GrpcPeers peers, Supplier<TimerLag.Snapshot> timerLag) {
         this.self = self;
         this.watcher = watcher;
         this.cluster = cluster;
         this.core = core;
         this.events = events;
         this.peers = peers;
+        this.timerLag = timerLag;
     }
 
     @Override
@@ -50,7 +54,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
             if (!only.isEmpty()) {
                 group(only);
             }
-            var b = StatusReply.newBuilder().setWatcher(self.value());
+            var b = StatusReply.newBuilder().setWatcher(self.value()).setTimerLag(Convert.proto(timerLag.get()));
+            if (request.getSummary()) {
+                return b.build();
+            }
             for (var g : watcher.status()) {
                 if (!only.isEmpty() && !g.group().value().equals(only)) {
                     continue;

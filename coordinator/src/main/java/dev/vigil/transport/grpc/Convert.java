@@ -5,6 +5,8 @@ import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
 import dev.vigil.proto.v1.HelloMsg;
+import dev.vigil.time.TimerLag;
+import java.util.Arrays;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.Hello;
 import dev.vigil.transport.ProbeReply;
@@ -64,6 +66,22 @@ final class Convert {
     }
 
     // ---- peer -----------------------------------------------------------------------------
+
+    static dev.vigil.proto.v1.TimerLag proto(TimerLag.Snapshot s) {
+        var b = dev.vigil.proto.v1.TimerLag.newBuilder().setSumUs(s.sumUs()).setMaxUs(s.maxUs());
+        Arrays.stream(s.boundsUs()).forEach(b::addBoundsUs);
+        Arrays.stream(s.counts()).forEach(b::addCounts);
+        return b.build();
+    }
+
+    /** Null from a watcher that does not report it. */
+    static TimerLag.Snapshot domain(dev.vigil.proto.v1.TimerLag m) {
+        if (m.getCountsCount() != m.getBoundsUsCount() + 1) {
+            return null;
+        }
+        return new TimerLag.Snapshot(m.getBoundsUsList().stream().mapToLong(Long::longValue).toArray(),
+                m.getCountsList().stream().mapToLong(Long::longValue).toArray(), m.getSumUs(), m.getMaxUs());
+    }
 
     static HelloMsg proto(Hello h) {
         return HelloMsg.newBuilder().setGroup(h.group().value()).setFrom(h.from().value()).setTerm(h.term())

@@ -1,0 +1,154 @@
+package dev.vigil.bench.scale;
+
+import dev.vigil.transport.grpc.AdminClient;
+import dev.vigil.transport.grpc.Endpoint;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loopback cluster of real processes for the scale benchmark: 3 watchers, {@code agents}
+ * agents that each serve many groups, and one group, {@value #KILL_GROUP}, whose primary has
+ * an agent to itself so that it can be killed without touching the others. Every group has its
+ * own floating IP from 198.18.0.0/15 (the benchmarking range) that is never configured: the
+ * acquire and release hooks only append a line to {@code hooks.log}.
+ */
+final class ScaleCluster implements AutoCloseable {
+    static final String KILL_GROUP = "gkill";
+    static final String KILL_NODE = "k1";
+    static final List<String> WATCHERS = List.of("w1", "w2", "w3");
+
+    private final Path dir;
+    private final Map<String, Integer> watcherPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> agentPorts = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    ScaleCluster(Path dir, int groups, int agents) throws IOException {
+        this.dir = dir;
+        List<Integer> ports = freePorts(WATCHERS.size() + agents + 1);
+        int p = 0;
+        for (String w : WATCHERS) {
+            watcherPorts.put(w, ports.get(p++));
+        }
+        for (int a = 1; a <= agents; a++) {
+            agentPorts.put("n" + a, ports.get(p++));
+        }
+        agentPorts.put(KILL_NODE, ports.get(p));
+        Files.createDirectories(dir.resolve("state"));
+        Path hook = dir.resolve("record-hook.sh");
+        Files.writeString(hook, "#!/bin/sh\n# Records the hook call; configures nothing.\n"
+                + "echo \"$(date +%s.%N) $1 $VIGIL_GROUP $VIGIL_TERM $VIGIL_FLOATING_IP\" >> '" + dir.resolve("hooks.log") + "'\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(config(), clusterFile(groups, agents, hook));
+    }
+
+    Path config() {
+        return dir.resolve("cluster.yaml");
+    }
+
+    Path log(String id) {
+        return dir.resolve(id + ".log");
+    }
+
+    /** Groups g1..gN on nodes taken in pairs (n1 n2, n3 n4, ...), primaries alternating, plus the kill group. */
+    private String clusterFile(int groups, int agents, Path hook) {
+        StringBuilder y = new StringBuilder("state-dir: ").append(dir.resolve("state")).append("\nwatchers:\n");
+        watcherPorts.forEach((w, port) -> y.append("  - id: ").append(w).append("\n    address: 127.0.0.1:").append(port)
+                .append('\n'));
+        y.append("groups:\n");
+        int pairs = Math.max(1, agents / 2);
+        for (int g = 1; g <= groups; g++) {
+            int pair = (g - 1) % pairs;
+            String a = "n" + (2 * pair + 1);
+            String b = "n" + (2 * pair + 2);
+            group(y, "g" + g, g, g % 2 == 0 ? b : a, a, b, hook);
+        }
+        group(y, KILL_GROUP, groups + 1, KILL_NODE, KILL_NODE, "n2", hook);
+        return y.toString();
+    }
+
+    private void group(StringBuilder y, String id, int index, String primary, String a, String b, Path hook) {
+        y.append("  - id: ").append(id).append("\n    floating-ip: 198.").append(18 + index / 65536).append('.')
+                .append(index / 256 % 256).append('.').append(index % 256).append("/32\n    interface: bench0\n")
+                .append("    initial-primary: ").append(primary).append('\n')
+                .append("    hooks: {acquire: [").append(hook).append(", acquire], release: [").append(hook)
+                .append(", release]}\n    nodes:\n");
+        for (String n : List.of(a, b)) {
+            y.append("      - id: ").append(n).append("\n        agent: 127.0.0.1:").append(agentPorts.get(n)).append('\n');
+        }
+    }
+
+    /** Starts every agent, then every watcher, each as {@code java [jvmOpts] -jar jar ...} logging to its own file. */
+    void start(Path jar, List<String> jvmOpts) throws IOException {
+        for (String n : agentPorts.keySet()) {
+            start(n, jar, jvmOpts, "agent", "--node", n);
+        }
+        for (String w : WATCHERS) {
+            start(w, jar, jvmOpts, "watcher", "--id", w);
+        }
+    }
+
+    private void start(String id, Path jar, List<String> jvmOpts, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(jvmOpts);
+        cmd.addAll(List.of("-jar", jar.toString(), args[0], "--config", config().toString(), args[1], args[2]));
+        processes.put(id, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(id).toFile()).start());
+    }
+
+    /** The agents that serve many groups (not the kill group's own). */
+    List<String> sharedAgents() {
+        return agentPorts.keySet().stream().filter(n -> !n.equals(KILL_NODE)).toList();
+    }
+
+    long pid(String id) {
+        return processes.get(id).pid();
+    }
+
+    boolean alive(String id) {
+        return processes.get(id).isAlive();
+    }
+
+    /** SIGKILL, as a crash would. */
+    void kill(String id) {
+        processes.get(id).destroyForcibly();
+    }
+
+    AdminClient admin(String watcher) {
+        return new AdminClient(new Endpoint("127.0.0.1", watcherPorts.get(watcher)), watcher, null);
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process p : processes.values()) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                open.add(new ServerSocket(0));
+            }
+            return open.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.vigil.bench.scale;
+
+import dev.vigil.bench.Results;
+import dev.vigil.time.TimerLag;
+import dev.vigil.transport.grpc.AdminClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** One group count: start the cluster, warm up, measure, kill the kill group's primary, read the logs. */
+final class ScaleRun {
+    private static final long DOWN_AFTER_MS = 5_000;
+    private static final long FAILOVER_WAIT_MS = 60_000;
+
+    private final ScaleCluster c;
+    private final int groups;
+    private final Duration warmup;
+    private final Duration duration;
+
+    ScaleRun(ScaleCluster c, int groups, Duration warmup, Duration duration) {
+        this.c = c;
+        this.groups = groups;
+        this.warmup = warmup;
+        this.duration = duration;
+    }
+
+    List<Map<String, Object>> run(Path jar, List<String> jvmOpts) throws Exception {
+        List<Double> load = Results.loadAverage();
+        long t0 = System.currentTimeMillis();
+        c.start(jar, jvmOpts);
+        awaitWatchers();
+        long readyMs = System.currentTimeMillis() - t0;
+        log("%d groups: watchers answer after %d ms; warming up %d s", groups, readyMs, warmup.toSeconds());
+        Thread.sleep(warmup.toMillis());
+
+        Map<String, Double> cpu0 = new LinkedHashMap<>();
+        Map<String, TimerLag.Snapshot> lag0 = new LinkedHashMap<>();
+        Map<String, Double> rssPeak = new LinkedHashMap<>();
+        for (String w : ScaleCluster.WATCHERS) {
+            cpu0.put(w, Proc.cpuSeconds(c.pid(w)));
+            lag0.put(w, timerLag(w));
+        }
+        double agentCpu0 = agentCpu();
+        long from = System.currentTimeMillis();
+        long nanos0 = System.nanoTime();
+        long end = from + duration.toMillis();
+        while (System.currentTimeMillis() < end) {
+            for (String w : ScaleCluster.WATCHERS) {
+                rssPeak.merge(w, Proc.statusMb(c.pid(w), "VmRSS"), Math::max);
+            }
+            Thread.sleep(Math.min(1_000, Math.max(1, end - System.currentTimeMillis())));
+        }
+        double seconds = (System.nanoTime() - nanos0) / 1e9;
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        for (String w : ScaleCluster.WATCHERS) {
+            TimerLag.Snapshot lag = timerLag(w);
+            TimerLag.Snapshot window = lag.minus(lag0.get(w));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("groups", groups);
+            r.put("watcher", w);
+            r.put("load1_start", load.isEmpty() ? Double.NaN : load.get(0));
+            r.put("load1_end", Results.loadAverage().isEmpty() ? Double.NaN : Results.loadAverage().get(0));
+            r.put("seconds", seconds);
+            r.put("cpu_cores", (Proc.cpuSeconds(c.pid(w)) - cpu0.get(w)) / seconds);
+            r.put("rss_mb_end", Proc.statusMb(c.pid(w), "VmRSS"));
+            r.put("rss_mb_peak", Math.max(rssPeak.get(w), (Double) r.get("rss_mb_end")));
+            r.put("rss_mb_hwm", Proc.statusMb(c.pid(w), "VmHWM"));
+            r.put("timers", window.total());
+            r.put("lag_p50_ms_at_most", ScaleBench.lagMs(window, 50));
+            r.put("lag_p99_ms_at_most", ScaleBench.lagMs(window, 99));
+            r.put("lag_max_ms", lag.maxUs() / 1000.0);
+            r.put("ready_ms", readyMs);
+            rows.put(w, r);
+        }
+        double agentsCores = (agentCpu() - agentCpu0) / seconds;
+        rows.values().forEach(r -> r.put("agents_cpu_cores", agentsCores));
+
+        long killAt = System.currentTimeMillis();
+        c.kill(ScaleCluster.KILL_NODE);
+        log("%d groups: measured %.0f s; killed %s's agent, waiting for the failover", groups, seconds,
+                ScaleCluster.KILL_GROUP);
+        OptionalLong completed = awaitFailover(killAt);
+        Map<String, EventLines> logs = new LinkedHashMap<>();
+        ScaleCluster.WATCHERS.forEach(w -> logs.put(w, EventLines.read(c.log(w))));
+        long odown = logs.values().stream().map(l -> l.first(killAt, "OdownChanged", "group=" + ScaleCluster.KILL_GROUP,
+                "down=true")).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).min().orElse(-1);
+        for (String w : ScaleCluster.WATCHERS) {
+            Map<String, Object> r = rows.get(w);
+            EventLines l = logs.get(w);
+            r.put("false_sdown", l.count(from, killAt, "SdownChanged", "down=true"));
+            r.put("sdown_in_warmup", l.count(0, from, "SdownChanged", "down=true"));
+            r.put("tilt", l.count(from, killAt, "TiltChanged", "tilt=true"));
+            r.put("kill_to_odown_ms", odown < 0 ? Double.NaN : (double) (odown - killAt));
+            r.put("odown_to_completed_ms", odown < 0 || completed.isEmpty() ? Double.NaN
+                    : (double) (completed.getAsLong() - odown));
+            r.put("kill_to_completed_ms", completed.isEmpty() ? Double.NaN : (double) (completed.getAsLong() - killAt));
+        }
+        return new ArrayList<>(rows.values());
+    }
+
+    private void awaitWatchers() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        for (String w : ScaleCluster.WATCHERS) {
+            while (true) {
+                if (!c.alive(w)) {
+                    throw new IllegalStateException("watcher " + w + " exited; see " + c.log(w));
+                }
+                try {
+                    timerLag(w);
+                    break;
+                } catch (AdminClient.AdminException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new IllegalStateException("watcher " + w + " does not answer: " + e.getMessage());
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        }
+    }
+
+    private TimerLag.Snapshot timerLag(String w) {
+        try (AdminClient a = c.admin(w)) {
+            TimerLag.Snapshot s = a.timerLag();
+            if (s == null) {
+                throw new IllegalStateException("watcher " + w + " does not report its timer lag; is the jar older?");
+            }
+            return s;
+        }
+    }
+
+    /** The time of the first FailoverCompleted of the kill group in any watcher's log, if it comes. */
+    private OptionalLong awaitFailover(long killAt) throws InterruptedException {
+        long deadline = killAt + DOWN_AFTER_MS + FAILOVER_WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            for (String w : ScaleCluster.WATCHERS) {
+                OptionalLong done = EventLines.read(c.log(w)).first(killAt, "FailoverCompleted",
+                        "group=" + ScaleCluster.KILL_GROUP);
+                if (done.isPresent()) {
+                    return done; // only the leader logs it
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private double agentCpu() {
+        return c.sharedAgents().stream().mapToDouble(n -> Math.max(0, Proc.cpuSeconds(c.pid(n)))).sum();
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("scale: " + format + "%n", args);
+    }
+}
