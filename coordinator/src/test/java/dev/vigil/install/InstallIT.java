@@ -224,8 +224,10 @@ class InstallIT {
         Path home = Files.createDirectories(tmp.resolve("vagrant-home"));
         // No provider is installed on CI: --ignore-provider checks everything but the
         // virtualbox/libvirt blocks (the file uploads, the networks, the provisioners).
-        Result r = run(REPO.resolve("vagrant"), Map.of("VAGRANT_HOME", home.toString(), "VAGRANT_CHECKPOINT_DISABLE", "1"),
-                List.of("vagrant", "validate", "--ignore-provider"));
+        // Vagrant's state goes to the temp dir, not to ~/.vagrant.d or vagrant/.vagrant.
+        Map<String, String> env = Map.of("VAGRANT_HOME", home.toString(),
+                "VAGRANT_DOTFILE_PATH", tmp.resolve("dotfile").toString(), "VAGRANT_CHECKPOINT_DISABLE", "1");
+        Result r = run(REPO.resolve("vagrant"), env, List.of("vagrant", "validate", "--ignore-provider"));
         assertEquals(0, r.code, "vagrant validate:\n" + r.out);
         assertTrue(r.out.contains("Vagrantfile validated successfully"), r.out);
     }
