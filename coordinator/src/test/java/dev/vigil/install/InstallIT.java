@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Installation and the Vagrant demo, every step that needs no VM: shellcheck on every
  * provisioning and install script; {@code packaging/install.sh} into a staging root (layout,
  * modes, a second run changing nothing, bad arguments refused); {@code systemd-analyze verify}
- * on the installed units; the demo's cluster file written by {@code vagrant/cluster-file.sh}
+ * on the installed units; vip-linux.sh run with exactly the agent unit's capabilities, as an
+ * unprivileged user in a network namespace; the demo's cluster file written by {@code vagrant/cluster-file.sh}
  * (through {@code vigil init-cluster}, as provisioning does), loaded as the daemons load it,
  * with its hooks where install.sh puts them; and {@code vagrant validate}. A missing tool
  * skips its test with the reason; CI installs them all.
@@ -185,6 +186,60 @@ class InstallIT {
         assertEquals("CAP_NET_ADMIN CAP_NET_RAW", agent.get("AmbientCapabilities"));
         assertTrue(watcher.get("ExecStart").startsWith("/usr/bin/vigil watcher --config /etc/vigil/cluster.yaml --id %i"));
         assertTrue(agent.get("ExecStart").startsWith("/usr/bin/vigil agent --config /etc/vigil/cluster.yaml --node %i"));
+    }
+
+    /**
+     * The agent unit's capabilities are enough for vip-linux.sh, and needed: the hook runs as
+     * nobody with no_new_privs and only the unit's capabilities (ambient, as systemd grants
+     * them), in a network namespace, and adds, announces and removes an address; with the
+     * watcher unit's (none) it is refused.
+     */
+    @Test
+    void theAgentUnitsCapabilitiesAreEnoughForVipLinuxAndNeeded(@TempDir Path tmp) throws Exception {
+        assumeTool("setpriv");
+        Result uid = run(tmp, Map.of(), List.of("id", "-u"));
+        Assumptions.assumeTrue(uid.out.strip().equals("0"), "needs root to create a network namespace");
+        String ns = "vigil-cap-" + ProcessHandle.current().pid();
+        Assumptions.assumeTrue(run(tmp, Map.of(), List.of("ip", "netns", "add", ns)).code == 0, "`ip netns add` failed");
+        try {
+            for (List<String> step : List.of(
+                    List.of("ip", "-n", ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth2"),
+                    List.of("ip", "-n", ns, "link", "set", "eth1", "up"),
+                    List.of("ip", "-n", ns, "link", "set", "eth2", "up"),
+                    List.of("ip", "-n", ns, "addr", "add", "10.9.9.1/24", "dev", "eth1"))) {
+                Result r = run(tmp, Map.of(), step);
+                assertEquals(0, r.code, step + ": " + r.out);
+            }
+            String agentCaps = directives(REPO.resolve("packaging/systemd/vigil-agent@.service")).get("AmbientCapabilities");
+            String watcherCaps = directives(REPO.resolve("packaging/systemd/vigil-watcher@.service")).get("AmbientCapabilities");
+
+            Result acquire = hookAs(tmp, ns, agentCaps, "acquire");
+            assertEquals(0, acquire.code, acquire.out);
+            assertTrue(acquire.out.contains("added, announced (3 gratuitous ARP)"), acquire.out);
+            Result held = run(tmp, Map.of(), List.of("ip", "-n", ns, "-o", "addr", "show", "dev", "eth1"));
+            assertTrue(held.out.contains("10.9.9.100/24"), held.out);
+
+            Result refused = hookAs(tmp, ns, watcherCaps, "release");
+            assertEquals(1, refused.code, refused.out);
+            assertTrue(refused.out.contains("Operation not permitted"), refused.out);
+
+            Result release = hookAs(tmp, ns, agentCaps, "release");
+            assertEquals(0, release.code, release.out);
+            assertTrue(release.out.contains("removed"), release.out);
+        } finally {
+            run(tmp, Map.of(), List.of("ip", "netns", "del", ns));
+        }
+    }
+
+    /** vip-linux.sh ACTION in ns as user nobody, no_new_privs, with only CAPS ("CAP_A CAP_B" or ""). */
+    private static Result hookAs(Path tmp, String ns, String caps, String action) throws Exception {
+        String set = Stream.of(caps.split("\\s+")).filter(c -> !c.isEmpty())
+                .map(c -> ",+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
+                .collect(Collectors.joining("", "-all", ""));
+        return run(tmp, Map.of(), List.of("ip", "netns", "exec", ns, "setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "--no-new-privs", "--inh-caps=" + set, "--ambient-caps=" + set, "--bounding-set=" + set,
+                "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "VIGIL_FLOATING_IP=10.9.9.100", "VIGIL_PREFIX=24",
+                "VIGIL_INTERFACE=eth1", REPO.resolve("failover-scripts/vip-linux.sh").toString(), action));
     }
 
     @Test
