@@ -31,6 +31,18 @@ final class ClientLog {
         return System.nanoTime() / 1_000_000;
     }
 
+    /** Forgets every answer and deletes the file, for a new client. */
+    synchronized void clear() {
+        answers.clear();
+        offset = 0;
+        partial = "";
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every answer so far. */
     synchronized List<Answer> answers() {
         refresh();

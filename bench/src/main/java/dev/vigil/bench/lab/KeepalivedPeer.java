@@ -23,6 +23,7 @@ final class KeepalivedPeer implements Peer {
 
     private final double advertSeconds;
     private final String label;
+    private Path lastRun;
 
     private KeepalivedPeer(double advertSeconds, String label) {
         this.advertSeconds = advertSeconds;
@@ -58,6 +59,7 @@ final class KeepalivedPeer implements Peer {
 
     @Override
     public void start(PeerLab lab, String run) throws Exception {
+        lastRun = lab.dir.resolve(run);
         for (String n : PeerLab.NODES) {
             lab.serve(n, run);
         }
@@ -79,6 +81,13 @@ final class KeepalivedPeer implements Peer {
         lab.net.start(node, run + "-keepalived-" + node, List.of("keepalived", "-n", "-l", "-D", "--vrrp",
                 "-f", conf.toString(), "-p", d.resolve("keepalived.pid").toString(),
                 "-r", d.resolve("vrrp.pid").toString(), "-c", d.resolve("checkers.pid").toString()));
+    }
+
+    /** keepalived's planned switchover: stop it on the master, which then sends a priority-0 advert. */
+    @Override
+    public void switchover(PeerLab lab) throws IOException {
+        String pid = Files.readString(lastRun.resolve("n1").resolve("keepalived.pid")).strip();
+        PeerLab.sh("kill", "-TERM", pid);
     }
 
     @Override

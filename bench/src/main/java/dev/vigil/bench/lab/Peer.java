@@ -32,10 +32,16 @@ interface Peer {
     Map<String, Integer> decisions(PeerLab lab, String run);
 
     /**
-     * The tool's own milestones after a fault at {@code faultWallMs} (wall clock), as ms after
-     * the fault, in the order they happen; empty where the tool's logs do not have them.
+     * The tool's own milestones after a fault at {@code faultMonoMs} (the client's clock) or
+     * {@code faultWallMs} (the wall clock), as ms after the fault, in the order they happen;
+     * empty where the tool's logs do not have them.
      */
-    default Map<String, Long> milestones(PeerLab lab, String run, long faultWallMs) {
+    default Map<String, Long> milestones(PeerLab lab, String run, long faultMonoMs, long faultWallMs) {
         return Map.of();
+    }
+
+    /** The operator's planned move of the floating IP from n1 to n2, where the tool has one. */
+    default void switchover(PeerLab lab) throws Exception {
+        throw new UnsupportedOperationException(tool() + " has no switchover in this benchmark");
     }
 }

@@ -27,24 +27,32 @@ final class PeerLab implements AutoCloseable {
     final NetnsLab net;
     final Path root;
     final Path dir;
+    private final boolean ownClient;
     private final ClientLog client;
 
-    private PeerLab(NetnsLab net, Path root, Path dir) {
+    private PeerLab(NetnsLab net, Path root, Path dir, boolean ownClient) {
         this.net = net;
         this.root = root;
         this.dir = dir;
+        this.ownClient = ownClient;
         this.client = new ClientLog(net.logs().resolve("poll.txt"));
     }
 
-    /** Builds the namespaces and starts the client; {@code dir} holds configs and logs. */
-    static PeerLab create(String prefix, Path root, Path dir) throws IOException {
+    /**
+     * Builds the namespaces; {@code dir} holds configs and logs. With {@code ownClient} the
+     * lab starts the client once, for every run; without, each run's tool starts it (Vigil's
+     * LabCluster does), writing the same {@code poll.txt}.
+     */
+    static PeerLab create(String prefix, Path root, Path dir, boolean ownClient) throws IOException {
         Files.createDirectories(dir);
         NetnsLab net = NetnsLab.create(prefix, HOSTS, dir.resolve("logs"));
-        var lab = new PeerLab(net, root, dir);
+        var lab = new PeerLab(net, root, dir, ownClient);
         try {
-            lab.net.start("client", "client", lab.vigil("lab", "poll", "--host", FLOATING, "--port", String.valueOf(PORT),
-                    "--every-ms", "20", "--duration-ms", String.valueOf(Duration.ofDays(1).toMillis()),
-                    "--out", lab.net.logs().resolve("poll.txt").toString()));
+            if (ownClient) {
+                lab.net.start("client", "client", lab.vigil("lab", "poll", "--host", FLOATING, "--port",
+                        String.valueOf(PORT), "--every-ms", "20", "--duration-ms", String.valueOf(Duration.ofDays(1).toMillis()),
+                        "--out", lab.net.logs().resolve("poll.txt").toString()));
+            }
             return lab;
         } catch (IOException | RuntimeException e) {
             lab.close();
@@ -80,6 +88,10 @@ final class PeerLab implements AutoCloseable {
     /** Every process on the nodes and watcher hosts killed, links up, no drop rules, nobody holding the IP. */
     void reset() {
         net.heal();
+        if (!ownClient) {
+            net.kill("client");
+            client.clear();
+        }
         for (String h : HOSTS) {
             if (!h.equals("client")) {
                 net.kill(h);

@@ -79,6 +79,15 @@ final class SentinelPeer implements Peer {
         }
     }
 
+    /** Sentinel's planned switchover: SENTINEL FAILOVER, which skips the agreement of the others. */
+    @Override
+    public void switchover(PeerLab lab) {
+        String out = ask(lab, "w1", "-p", "26379", "sentinel", "failover", "web");
+        if (!out.contains("OK")) {
+            throw new IllegalStateException("SENTINEL FAILOVER web: " + out.strip());
+        }
+    }
+
     private static String ask(PeerLab lab, String host, String... args) {
         var cmd = new java.util.ArrayList<>(List.of("timeout", "2", "redis-cli"));
         cmd.addAll(List.of(args));
@@ -104,9 +113,11 @@ final class SentinelPeer implements Peer {
     }
 
     @Override
-    public Map<String, Long> milestones(PeerLab lab, String run, long faultWallMs) {
+    public Map<String, Long> milestones(PeerLab lab, String run, long faultMonoMs, long faultWallMs) {
         Map<String, Long> first = new LinkedHashMap<>();
+        List<Long> sdowns = new java.util.ArrayList<>();
         for (String w : PeerLab.WATCHERS) {
+            long sdown = Long.MAX_VALUE;
             for (String line : KeepalivedPeer.read(log(lab, run, w)).split("\n")) {
                 Matcher m = LOG_TIME.matcher(line);
                 if (!m.find() || !MILESTONES.contains(m.group(2))) {
@@ -116,16 +127,27 @@ final class SentinelPeer implements Peer {
                     long at = LocalDateTime.parse(m.group(1), TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
                     if (at >= faultWallMs) {
                         first.merge(m.group(2), at - faultWallMs, Math::min);
+                        if (m.group(2).equals("+sdown") && line.contains("+sdown master")) {
+                            sdown = Math.min(sdown, at - faultWallMs);
+                        }
                     }
                 } catch (DateTimeParseException e) {
                     // not a line of ours
                 }
             }
+            if (sdown < Long.MAX_VALUE) {
+                sdowns.add(sdown);
+            }
         }
+        // the quorum-th sentinel's SDOWN: when the detection window closed for the decision
+        sdowns.sort(null);
         Map<String, Long> ordered = new LinkedHashMap<>();
         for (String k : MILESTONES) {
             if (first.containsKey(k)) {
                 ordered.put(k.substring(1), first.get(k));
+            }
+            if (k.equals("+sdown") && sdowns.size() >= 2) {
+                ordered.put("sdown2", sdowns.get(1));
             }
         }
         return ordered;

@@ -16,9 +16,13 @@ import java.util.random.RandomGenerator;
  * of the answering host and every failover the tool decided is false.
  */
 final class Trials {
-    /** One latency trial; {@code toStandbyMs} is -1 if the standby never answered. */
+    /**
+     * One latency trial; {@code toStandbyMs} is -1 if the standby never answered. {@code gapMs}
+     * is, after a hang, the longest run without answers once n1 resumed; after a switchover,
+     * the client-visible gap from n1's last answer to n2's first.
+     */
     record Latency(String fault, int trial, long toStandbyMs, Map<String, Long> milestones, String afterResume,
-                   long resumeGapMs, List<String> holdersAfter) {}
+                   long gapMs, List<String> holdersAfter) {}
 
     /** One accuracy run. */
     record Accuracy(String fault, int level, long seconds, int switches, Map<String, Integer> decisions,
@@ -40,11 +44,14 @@ final class Trials {
         Thread.sleep(random.nextLong(1000));
         long wall = System.currentTimeMillis();
         long fault0 = ClientLog.now();
-        if (fault.equals("crash")) {
-            lab.net.kill("n1");
-            lab.net.link("n1", false);
-        } else {
-            lab.net.signal("n1", false);
+        switch (fault) {
+            case "crash" -> {
+                lab.net.kill("n1");
+                lab.net.link("n1", false);
+            }
+            case "hang" -> lab.net.signal("n1", false);
+            case "switchover" -> peer.switchover(lab);
+            default -> throw new IllegalArgumentException("unknown fault " + fault + " (crash, hang, switchover)");
         }
         long deadline = fault0 + peer.detectionMs() + 30_000;
         OptionalLong standby = OptionalLong.empty();
@@ -52,7 +59,7 @@ final class Trials {
             Thread.sleep(20);
             standby = client.first("n2", fault0);
         }
-        Map<String, Long> milestones = peer.milestones(lab, run, wall);
+        Map<String, Long> milestones = peer.milestones(lab, run, fault0, wall);
         String afterResume = "";
         long gap = 0;
         if (fault.equals("hang")) {
@@ -62,6 +69,10 @@ final class Trials {
             Thread.sleep(Math.max(5000, peer.detectionMs()));
             afterResume = client.sequence(resumed, ClientLog.now());
             gap = client.longestGap(resumed, ClientLog.now());
+        } else if (fault.equals("switchover") && standby.isPresent()) {
+            long firstN2 = standby.getAsLong();
+            gap = firstN2 - client.between(fault0 - 1000, firstN2).stream().filter(a -> a.who().equals("n1"))
+                    .mapToLong(ClientLog.Answer::at).max().orElse(fault0);
         }
         List<String> holders = lab.holders();
         return new Latency(fault, trial, standby.isPresent() ? standby.getAsLong() - fault0 : -1, milestones,
@@ -130,7 +141,7 @@ final class Trials {
         r.put("to_standby_ms", l.toStandbyMs());
         l.milestones().forEach((k, v) -> r.put(k + "_ms", v));
         r.put("after_resume", l.afterResume());
-        r.put("resume_gap_ms", l.resumeGapMs());
+        r.put("gap_ms", l.gapMs());
         r.put("holders_after", String.join(" ", l.holdersAfter()));
         return r;
     }
