@@ -5,8 +5,11 @@ import dev.vigil.proto.v1.AgentReply;
 import dev.vigil.proto.v1.AgentServiceGrpc;
 import dev.vigil.proto.v1.AgentStatus;
 import dev.vigil.proto.v1.AgentStatusRequest;
+import dev.vigil.proto.v1.ProbeBatchReply;
+import dev.vigil.proto.v1.ProbeBatchRequest;
 import dev.vigil.proto.v1.ProbeReply;
 import dev.vigil.proto.v1.ProbeRequest;
+import dev.vigil.proto.v1.ProbeResult;
 import dev.vigil.proto.v1.PromoteRequest;
 import dev.vigil.proto.v1.ReleaseRequest;
 import io.grpc.stub.StreamObserver;
@@ -27,6 +30,20 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
         if (Calls.authorized(out, request.getWatcher())) {
             Calls.unary(core, out, () -> Convert.proto(agent.onProbe(Convert.domain(request))));
         }
+    }
+
+    /** Each probe answered as {@link #probe} would, in one core task per {@link Calls#CHUNK} probes. */
+    @Override
+    public void probeBatch(ProbeBatchRequest request, StreamObserver<ProbeBatchReply> out) {
+        for (String w : request.getProbesList().stream().map(ProbeRequest::getWatcher).distinct().toList()) {
+            if (!Calls.authorized(out, w)) {
+                return;
+            }
+        }
+        Calls.batch(core, out, request.getProbesList(),
+                p -> ProbeResult.newBuilder().setReply(Convert.proto(agent.onProbe(Convert.domain(p)))).build(),
+                e -> ProbeResult.newBuilder().setError(e).build(),
+                results -> ProbeBatchReply.newBuilder().addAllResults(results).build());
     }
 
     @Override

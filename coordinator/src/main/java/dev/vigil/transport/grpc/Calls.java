@@ -1,11 +1,16 @@
 package dev.vigil.transport.grpc;
 
 import dev.vigil.core.ProtocolException;
+import dev.vigil.proto.v1.CallError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +59,55 @@ final class Calls {
         } catch (RejectedExecutionException e) {
             out.onError(Status.UNAVAILABLE.withDescription("shutting down").asRuntimeException());
         }
+    }
+
+    /** Items of a batch handled per core task, so that timers due meanwhile wait for at most this many. */
+    static final int CHUNK = 256;
+
+    /**
+     * Runs {@code each} over {@code items} on the core thread, {@value #CHUNK} per task so that
+     * a large batch never holds up the timers due meanwhile for long, then {@code done} with
+     * the results in order, on the core thread. {@code each} must not throw.
+     */
+    static <I, R> void chunked(Executor core, List<I> items, Function<I, R> each, Consumer<List<R>> done) {
+        List<R> results = new ArrayList<>(items.size());
+        Runnable[] step = new Runnable[1];
+        step[0] = () -> {
+            int end = Math.min(items.size(), results.size() + CHUNK);
+            for (int i = results.size(); i < end; i++) {
+                results.add(each.apply(items.get(i)));
+            }
+            if (results.size() < items.size()) {
+                core.execute(step[0]);
+            } else {
+                done.accept(results);
+            }
+        };
+        core.execute(step[0]);
+    }
+
+    /** A batch's answer: {@code each} turns one item into its result; a failed item becomes its {@link CallError}. */
+    static <I, R, T> void batch(Executor core, StreamObserver<T> out, List<I> items, Function<I, R> each,
+            Function<CallError, R> failed, Function<List<R>, T> reply) {
+        try {
+            chunked(core, items, item -> {
+                try {
+                    return each.apply(item);
+                } catch (RuntimeException e) {
+                    return failed.apply(error(status(e)));
+                }
+            }, results -> {
+                out.onNext(reply.apply(results));
+                out.onCompleted();
+            });
+        } catch (RejectedExecutionException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("shutting down").asRuntimeException());
+        }
+    }
+
+    static CallError error(StatusRuntimeException e) {
+        Status s = e.getStatus();
+        return CallError.newBuilder().setCode(s.getCode().name()).setDescription(String.valueOf(s.getDescription())).build();
     }
 
     static StatusRuntimeException status(RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.vigil.transport.grpc;
 
+import dev.vigil.proto.v1.CallError;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,11 @@ final class Links<K> implements AutoCloseable {
 
     /** An observer that hands a reply to {@code onReply} on the core thread; failures are logged, not delivered. */
     <T> StreamObserver<T> reply(K id, String rpc, Consumer<T> onReply) {
+        return reply(id, rpc, onReply, s -> false);
+    }
+
+    /** As {@link #reply(Object, String, Consumer)}; a failure {@code handled} accepts is neither logged nor counted. */
+    <T> StreamObserver<T> reply(K id, String rpc, Consumer<T> onReply, Predicate<Status> handled) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {
@@ -69,6 +76,9 @@ final class Links<K> implements AutoCloseable {
             @Override
             public void onError(Throwable t) {
                 Status s = Status.fromThrowable(t);
+                if (handled.test(s)) {
+                    return;
+                }
                 if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
                     if (down.put(id, Boolean.TRUE) == null) {
                         log.warn("{} {} unreachable: {} on {}", kind, id, s.getCode(), rpc);
@@ -82,6 +92,21 @@ final class Links<K> implements AutoCloseable {
             @Override
             public void onCompleted() {}
         };
+    }
+
+    /** A failed item of a batch, logged as the failure of its own call would be. */
+    void refused(K id, String rpc, CallError e) {
+        log.warn("{} {} refused {}: {} {}", kind, id, rpc, e.getCode(), e.getDescription());
+    }
+
+    /** A batch reply that does not match its request. */
+    void invalid(K id, String rpc, String why) {
+        log.warn("{} {} sent an invalid {} reply: {}", kind, id, rpc, why);
+    }
+
+    /** Logs once that {@code id} runs a vigil without batches, so calls to it go one by one. */
+    void unbatched(K id, String rpc) {
+        log.info("{} {} does not serve {} (an older vigil): one call per message from now on", kind, id, rpc);
     }
 
     private void up(K id) {

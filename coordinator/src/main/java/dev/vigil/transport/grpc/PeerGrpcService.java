@@ -1,6 +1,9 @@
 package dev.vigil.transport.grpc;
 
+import dev.vigil.proto.v1.HelloBatchReply;
+import dev.vigil.proto.v1.HelloBatchRequest;
 import dev.vigil.proto.v1.HelloMsg;
+import dev.vigil.proto.v1.HelloResult;
 import dev.vigil.proto.v1.PeerServiceGrpc;
 import dev.vigil.proto.v1.VoteReply;
 import dev.vigil.proto.v1.VoteRequest;
@@ -28,6 +31,20 @@ public final class PeerGrpcService extends PeerServiceGrpc.PeerServiceImplBase {
         if (Calls.authorized(out, request.getFrom())) {
             Calls.unary(core, out, () -> Convert.proto(watcher.onIsPrimaryDown(Convert.domain(request))));
         }
+    }
+
+    /** Each hello answered as {@link #isPrimaryDown} would, in one core task per {@link Calls#CHUNK} hellos. */
+    @Override
+    public void helloBatch(HelloBatchRequest request, StreamObserver<HelloBatchReply> out) {
+        for (String from : request.getHellosList().stream().map(HelloMsg::getFrom).distinct().toList()) {
+            if (!Calls.authorized(out, from)) {
+                return;
+            }
+        }
+        Calls.batch(core, out, request.getHellosList(),
+                h -> HelloResult.newBuilder().setView(Convert.proto(watcher.onIsPrimaryDown(Convert.domain(h)))).build(),
+                e -> HelloResult.newBuilder().setError(e).build(),
+                results -> HelloBatchReply.newBuilder().addAllResults(results).build());
     }
 
     @Override
