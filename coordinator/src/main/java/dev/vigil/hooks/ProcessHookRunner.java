@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +37,8 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
     static final int OUTPUT_LIMIT = 8 * 1024;
     static final int LOG_OUTPUT_LIMIT = 500;
     static final long TERM_GRACE_MS = 2_000;
+    /** Hooks running at once, at most; a hook's timeout counts from its start, not from its queueing. */
+    static final int MAX_CONCURRENT = 16;
 
     /**
      * One group's hooks: the argv of each configured kind (argv[0] is the executable), the
@@ -76,14 +78,16 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
         this.self = self;
         this.role = HookEnvironment.role(role);
         AtomicInteger n = new AtomicInteger();
-        // Unbounded but idle-shrinking: the protocol runs at most a few hooks per group at once,
-        // and refusing a promote because a pool is full would be worse than one more thread.
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
+        // At most MAX_CONCURRENT hooks at once, the rest queued in order, never refused: an agent
+        // of 10,000 groups runs a release hook for each at start (it cannot know whether it held
+        // the IP), and 10,000 processes at once stall the host for minutes. Idle threads go.
+        this.workers = new ThreadPoolExecutor(MAX_CONCURRENT, MAX_CONCURRENT, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "vigil-hook-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -107,7 +111,7 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
             return;
         }
         try {
-            workers.execute(() -> {
+            workers.execute(new Queued(() -> {
                 long start = System.nanoTime();
                 HookResult r;
                 try {
@@ -117,7 +121,11 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
                 }
                 log(call, r, (System.nanoTime() - start) / 1_000_000);
                 once.accept(r);
-            });
+            }, () -> {
+                HookResult r = new HookResult(Outcome.RETRYABLE, -1, "hook not run: runner closed while it waited");
+                log(call, r, 0);
+                once.accept(r);
+            }));
         } catch (RejectedExecutionException e) {
             HookResult r = new HookResult(Outcome.PERMANENT, -1, "hook not run: runner closed");
             log(call, r, 0);
@@ -125,10 +133,22 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
         }
     }
 
-    /** Stops the workers; running hooks are killed and report RETRYABLE. */
+    /** Stops the workers; running hooks are killed and report RETRYABLE, and so do those still waiting. */
     @Override
     public void close() {
-        workers.shutdownNow();
+        for (Runnable waiting : workers.shutdownNow()) {
+            if (waiting instanceof Queued q) {
+                q.abandon().run();
+            }
+        }
+    }
+
+    /** A hook waiting for a worker, and what to report if it never gets one. */
+    private record Queued(Runnable body, Runnable abandon) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
     }
 
     /** Delivers at most one result, on the callback executor. */

@@ -99,6 +99,44 @@ class ProcessHookRunnerTest {
         return new Done(d.result(), d.thread(), calls.get());
     }
 
+    @Test
+    void hooksBeyondTheConcurrencyBoundWaitTheirTurnAndAllRun() throws Exception {
+        // Each hook records how many run at once, by a file per running hook.
+        Path running = Files.createDirectory(dir.resolve("running"));
+        Path s = script("count.sh", "touch \"$1/$$\"; ls \"$1\" | wc -l >> \"$1.max\"; sleep 0.05; rm \"$1/$$\"");
+        ProcessHookRunner r = runner(hooks(HookKind.RELEASE, 10_000, s.toString(), running.toString()));
+        int n = ProcessHookRunner.MAX_CONCURRENT * 3;
+        List<CompletableFuture<HookResult>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<HookResult> f = new CompletableFuture<>();
+            r.run(call(HookKind.RELEASE), f::complete);
+            results.add(f);
+        }
+        for (CompletableFuture<HookResult> f : results) {
+            assertEquals(Outcome.OK, f.get(60, TimeUnit.SECONDS).outcome());
+        }
+        int most = Files.readAllLines(dir.resolve("running.max")).stream().mapToInt(l -> Integer.parseInt(l.trim()))
+                .max().orElseThrow();
+        assertTrue(most <= ProcessHookRunner.MAX_CONCURRENT, most + " hooks ran at once");
+    }
+
+    @Test
+    void hooksStillWaitingWhenTheRunnerClosesReportRetryable() throws Exception {
+        Path s = script("block.sh", "sleep 30");
+        ProcessHookRunner r = runner(hooks(HookKind.RELEASE, 60_000, s.toString()));
+        for (int i = 0; i < ProcessHookRunner.MAX_CONCURRENT; i++) {
+            r.run(call(HookKind.RELEASE), res -> { });
+        }
+        CompletableFuture<HookResult> waiting = new CompletableFuture<>();
+        r.run(call(HookKind.RELEASE), waiting::complete);
+
+        r.close();
+
+        HookResult res = waiting.get(20, TimeUnit.SECONDS);
+        assertEquals(Outcome.RETRYABLE, res.outcome());
+        assertTrue(res.output().contains("runner closed while it waited"), res.output());
+    }
+
     @ParameterizedTest
     @CsvSource({"0, OK", "1, RETRYABLE", "2, PERMANENT", "3, PERMANENT"})
     void exitCodesMapToOutcomes(int code, Outcome outcome) throws Exception {
