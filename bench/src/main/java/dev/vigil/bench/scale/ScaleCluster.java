@@ -73,15 +73,17 @@ final class ScaleCluster implements AutoCloseable {
         return y.toString();
     }
 
+    /** One group in flow style, two nodes, recording hooks: about 300 bytes. */
     private void group(StringBuilder y, String id, int index, String primary, String a, String b, Path hook) {
-        y.append("  - id: ").append(id).append("\n    floating-ip: 198.").append(18 + index / 65536).append('.')
-                .append(index / 256 % 256).append('.').append(index % 256).append("/32\n    interface: bench0\n")
-                .append("    initial-primary: ").append(primary).append('\n')
-                .append("    hooks: {acquire: [").append(hook).append(", acquire], release: [").append(hook)
-                .append(", release]}\n    nodes:\n");
+        y.append("  - {id: ").append(id).append(", floating-ip: 198.").append(18 + index / 65536).append('.')
+                .append(index / 256 % 256).append('.').append(index % 256).append("/32, interface: bench0, initial-primary: ")
+                .append(primary).append(",\n     hooks: {acquire: [").append(hook).append(", acquire], release: [")
+                .append(hook).append(", release]},\n     nodes: [");
         for (String n : List.of(a, b)) {
-            y.append("      - id: ").append(n).append("\n        agent: 127.0.0.1:").append(agentPorts.get(n)).append('\n');
+            y.append(n.equals(a) ? "" : ", ").append("{id: ").append(n).append(", agent: \"127.0.0.1:")
+                    .append(agentPorts.get(n)).append("\"}");
         }
+        y.append("]}\n");
     }
 
     /** Starts every agent, then every watcher, each as {@code java [jvmOpts] -jar jar ...} logging to its own file. */
