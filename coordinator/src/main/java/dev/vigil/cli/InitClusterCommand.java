@@ -1,8 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.ConfigException;
-import dev.vigil.config.PairTemplate;
-import dev.vigil.config.PairTemplate.Member;
+import dev.vigil.config.ClusterFileTemplate;
+import dev.vigil.config.ClusterFileTemplate.Member;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil init-cluster}: writes the cluster file of one HA pair whose floating IP is moved
  * by {@code vip-linux.sh}. The Vagrant boxes and the netns lab generate their files through the
- * same {@link PairTemplate}; the result is validated before it is written.
+ * same {@link ClusterFileTemplate}; the result is validated before it is written.
  */
 @Command(name = "init-cluster", mixinStandardHelpOptions = true,
         description = "Write the cluster file of an HA pair with a floating IP (validated before it is written).",
@@ -53,8 +53,10 @@ public final class InitClusterCommand implements Callable<Integer> {
             description = "The acquire/release hook (default: ${DEFAULT-VALUE}).")
     Path vipScript;
 
-    @Option(names = "--notify", split = ",", paramLabel = "ARGV", description = "A notify hook, comma-separated argv.")
-    List<String> notify = List.of();
+    @Option(names = "--hook", paramLabel = "KIND=ARGV",
+            description = "Another hook, its argv comma-separated, e.g. --hook notify=/usr/lib/vigil/notify-log.sh "
+                    + "or --hook promote=/usr/local/bin/promote-db,--fast.")
+    Map<String, String> hooks = new LinkedHashMap<>();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Any other group key, e.g. --set probe-interval=500ms --set down-after=3s.")
@@ -67,8 +69,8 @@ public final class InitClusterCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            var template = new PairTemplate(stateDir, watchers.stream().map(Member::parse).toList(), group, floatingIp,
-                    iface, nodes.stream().map(Member::parse).toList(), vipScript, timings, notify);
+            var template = new ClusterFileTemplate(stateDir, watchers.stream().map(Member::parse).toList(), group, floatingIp,
+                    iface, nodes.stream().map(Member::parse).toList(), vipScript, timings, argvs(hooks));
             String yaml = template.renderChecked();
             if (out == null) {
                 spec.commandLine().getOut().print(yaml);
@@ -87,5 +89,11 @@ public final class InitClusterCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    private static Map<String, List<String>> argvs(Map<String, String> hooks) {
+        var out = new LinkedHashMap<String, List<String>>();
+        hooks.forEach((kind, argv) -> out.put(kind, List.of(argv.split(","))));
+        return out;
     }
 }

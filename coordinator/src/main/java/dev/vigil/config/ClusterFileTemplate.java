@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  *
  * @param nodes in priority order: the first is the initial primary
  * @param timings extra group keys, e.g. {@code probe-interval -> 500ms}; empty for the defaults
- * @param notifyHook a notify hook argv, or empty for none
+ * @param hooks more hooks besides acquire and release, by kind ({@code promote}, {@code notify}, ...): argv lists
  */
-public record PairTemplate(Path stateDir, List<Member> watchers, String group, String floatingIp, String iface,
-                           List<Member> nodes, Path vipScript, Map<String, String> timings, List<String> notifyHook) {
+public record ClusterFileTemplate(Path stateDir, List<Member> watchers, String group, String floatingIp, String iface,
+                           List<Member> nodes, Path vipScript, Map<String, String> timings, Map<String, List<String>> hooks) {
     /** A watcher or a node: its id and the {@code host:port} it listens on. */
     public record Member(String id, String address) {
         public Member {
@@ -35,12 +35,12 @@ public record PairTemplate(Path stateDir, List<Member> watchers, String group, S
         }
     }
 
-    public PairTemplate {
+    public ClusterFileTemplate {
         Objects.requireNonNull(stateDir, "stateDir");
         watchers = List.copyOf(watchers);
         nodes = List.copyOf(nodes);
         timings = Map.copyOf(timings);
-        notifyHook = List.copyOf(notifyHook);
+        hooks = Map.copyOf(hooks);
         if (nodes.size() < 2) {
             throw new IllegalArgumentException("an HA pair needs at least 2 nodes, got " + nodes.size());
         }
@@ -64,10 +64,9 @@ public record PairTemplate(Path stateDir, List<Member> watchers, String group, S
         y.append("    hooks:\n");
         y.append("      acquire: [").append(quote(vipScript.toString())).append(", acquire]\n");
         y.append("      release: [").append(quote(vipScript.toString())).append(", release]\n");
-        if (!notifyHook.isEmpty()) {
-            y.append("      notify: [").append(notifyHook.stream().map(PairTemplate::quote)
-                    .collect(Collectors.joining(", "))).append("]\n");
-        }
+        hooks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(h -> y.append("      ").append(h.getKey())
+                .append(": [").append(h.getValue().stream().map(ClusterFileTemplate::quote)
+                        .collect(Collectors.joining(", "))).append("]\n"));
         y.append("    nodes:\n");
         for (int i = 0; i < nodes.size(); i++) {
             Member n = nodes.get(i);

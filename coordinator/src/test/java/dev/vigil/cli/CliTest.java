@@ -96,13 +96,15 @@ class CliTest {
         var f = java.nio.file.Files.createTempFile("cluster", ".yaml");
         Run r = run("init-cluster", "--watcher", "w1=10.1.0.11:7400", "--watcher", "w2=10.1.0.12:7400",
                 "--watcher", "w3=10.1.0.13:7400", "--node", "n1=10.1.0.11:7500", "--node", "n2=10.1.0.12:7500",
-                "--floating-ip", "10.1.0.100/24", "--interface", "eth1", "--set", "probe-interval=500ms", "--set", "down-after=3s", "--out", f.toString());
+                "--floating-ip", "10.1.0.100/24", "--interface", "eth1", "--set", "probe-interval=500ms",
+                "--set", "down-after=3s", "--hook", "notify=/usr/lib/vigil/notify-log.sh,--tag,x", "--out", f.toString());
         assertEquals(0, r.exit(), r.err());
         var cluster = dev.vigil.config.ClusterFileLoader.parse(java.nio.file.Files.readString(f), f, java.util.Set.of());
         var group = cluster.groups().get(0);
         assertEquals("n1", group.protocol().initialPrimary().value());
         assertEquals(3_000, group.protocol().timings().downAfterMs());
         assertEquals(3, cluster.watchers().size());
+        assertTrue(java.nio.file.Files.readString(f).contains("notify: [\"/usr/lib/vigil/notify-log.sh\", \"--tag\", \"x\"]"));
     }
 
     @Test
