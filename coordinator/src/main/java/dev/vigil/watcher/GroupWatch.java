@@ -41,7 +41,9 @@ import java.util.Map;
  * {@link dev.vigil.election.VoteRule}, {@link Ballot}, {@link FailoverRun}.
  */
 final class GroupWatch implements Prober.Listener, FailoverRun.Host {
-    private static final long ELECTION_JITTER_MS = 50;
+    /** Candidacy order: the i-th watcher (by id) of those seeing the primary down waits i slots. */
+    private static final long CANDIDACY_SLOT_MS = 50;
+    private static final long ELECTION_JITTER_MS = 10;
     private static final String OWN = "own failover";
     private static final long ELECTION_TIMEOUT_MIN_MS = 300;
     private static final long ELECTION_TIMEOUT_SPAN_MS = 300;
@@ -255,11 +257,23 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         return Math.max(0, wait);
     }
 
+    /**
+     * Watchers reach ODOWN within a few ms of each other (when the quorum-th SDOWN report
+     * lands), so a random delay the size of a round trip would often split the vote. Instead the
+     * watchers that see the primary down go in id order, a slot apart: the first asks at once
+     * and the others, a slot later, find its request already there and grant it.
+     */
+    private long candidacyDelay(long now) {
+        long rank = reports.down(now, t.reportTtlMs(), ballot.epoch()).stream()
+                .filter(x -> x.compareTo(w.id()) < 0).count();
+        return rank * CANDIDACY_SLOT_MS + w.random().nextLong(ELECTION_JITTER_MS);
+    }
+
     private void maybeStartElection() {
         if (!odown || w.tilt() || run != null || election != null || startTimer != null) {
             return;
         }
-        long delay = electionWait(now()) + w.random().nextLong(ELECTION_JITTER_MS);
+        long delay = electionWait(now()) + candidacyDelay(now());
         startTimer = w.scheduler().schedule(delay, () -> {
             startTimer = null;
             refreshOdown();
