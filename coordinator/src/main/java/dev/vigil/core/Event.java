@@ -18,8 +18,19 @@ public sealed interface Event {
     /** {@code Type k=v k=v}: one structured line, for logs and traces. */
     default String describe() {
         var sb = new StringBuilder(getClass().getSimpleName());
-        fields().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v.indexOf(' ') >= 0 ? '"' + v + '"' : v));
+        fields().forEach((k, v) -> sb.append(' ').append(k).append('=').append(quote(v)));
         return sb.toString();
+    }
+
+    /**
+     * A value as one token: quoted when it holds a space, quote, backslash or line break, with
+     * those escaped, so a hook's multi-line output stays on its event's one log line.
+     */
+    private static String quote(String v) {
+        if (!v.isEmpty() && v.chars().noneMatch(c -> c == ' ' || c == '"' || c == '\\' || c == '\n' || c == '\r')) {
+            return v;
+        }
+        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 
     /** The event's fields by name, in declaration order, {@code at} left out. */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * no netem). {@link #close()} removes everything, and {@link #sweep(String)} removes what a
  * crashed run left behind.
  */
-public final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements LabHosts {
     /** The lab's subnet; host {@code i} (from 0) is {@code 10.77.0.(10+i)}, the floating IP {@code .100}. */
     public static final String SUBNET = "10.77.0.";
     public static final int PREFIX = 24;
@@ -59,7 +59,7 @@ public final class NetnsLab implements AutoCloseable {
         sweep(prefix);
         var lab = new NetnsLab(prefix, logs);
         try {
-            Files.createDirectories(logs);
+            LabHosts.freshLogs(logs);
             String sw = lab.ns("sw");
             sh("ip", "netns", "add", sw);
             sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
@@ -111,6 +111,7 @@ public final class NetnsLab implements AutoCloseable {
         return "vlab-" + prefix + "-" + host;
     }
 
+    @Override
     public String address(String host) {
         String a = addresses.get(host);
         if (a == null) {
@@ -119,15 +120,18 @@ public final class NetnsLab implements AutoCloseable {
         return a;
     }
 
+    @Override
     public List<String> hosts() {
         return List.copyOf(addresses.keySet());
     }
 
+    @Override
     public Path logs() {
         return logs;
     }
 
     /** Starts {@code argv} inside {@code host}, its output appended to {@code <logs>/<name>.log}. */
+    @Override
     public Process start(String host, String name, List<String> argv) throws IOException {
         var cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(argv);
@@ -138,6 +142,7 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs a command inside {@code host} and returns its output; fails on a non-zero exit. */
+    @Override
     public String exec(String host, String... argv) {
         var cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(List.of(argv));
@@ -145,6 +150,7 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** SIGKILL of every process started in {@code host}: a host crash, as far as Vigil can tell. */
+    @Override
     public void kill(String host) {
         for (Process p : processes.get(host)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -155,6 +161,7 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** SIGSTOP (or, with {@code cont}, SIGCONT) of every process started in {@code host}. */
+    @Override
     public void signal(String host, boolean cont) {
         for (Process p : processes.get(host)) {
             List<String> pids = new ArrayList<>(List.of(String.valueOf(p.pid())));
@@ -163,6 +170,11 @@ public final class NetnsLab implements AutoCloseable {
             cmd.addAll(pids);
             run(cmd.toArray(String[]::new));
         }
+    }
+
+    @Override
+    public boolean realNetwork() {
+        return true;
     }
 
     public void link(String host, boolean up) {

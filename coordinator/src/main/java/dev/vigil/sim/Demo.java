@@ -2,6 +2,7 @@ package dev.vigil.sim;
 
 import dev.vigil.config.Timings;
 import dev.vigil.core.Event;
+import dev.vigil.core.Narrative;
 import dev.vigil.core.NodeId;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Demo {
         long answeredAt = -1;
         long odownAt = -1;
         for (Event e : events) {
-            String line = describe(e);
+            String line = Narrative.sentence(e.getClass().getSimpleName(), e.fields());
             if (line != null) {
                 out.printf("%8s  %s%n", "+" + (e.at() - crashAt) + " ms", line);
             }
@@ -50,30 +51,5 @@ public final class Demo {
         Timings t = c.group.timings();
         return new Outcome(odownAt < 0 ? -1 : odownAt - crashAt, answeredAt < 0 ? -1 : answeredAt - crashAt,
                 t.downAfterMs(), c.failovers());
-    }
-
-    private static String describe(Event e) {
-        if (e instanceof Event.SdownChanged s && s.down()) {
-            return s.watcher() + ": SDOWN " + s.node() + " (" + s.reason() + ")";
-        } else if (e instanceof Event.OdownChanged o && o.down()) {
-            return o.watcher() + ": ODOWN " + o.primary() + " (" + o.reports() + " of quorum " + o.quorum() + " agree)";
-        } else if (e instanceof Event.ElectionStarted s) {
-            return s.candidate() + ": asks for votes in term " + s.term();
-        } else if (e instanceof Event.VoteGranted v && !v.voter().equals(v.candidate())) {
-            return v.voter() + ": votes for " + v.candidate() + " in term " + v.term();
-        } else if (e instanceof Event.VoteRefused v) {
-            return v.voter() + ": refuses " + v.candidate() + " (" + v.reason() + ")";
-        } else if (e instanceof Event.LeaderElected l) {
-            return l.leader() + ": leader of term " + l.term() + " with " + l.votes() + "/" + l.needed() + " votes";
-        } else if (e instanceof Event.FailoverStep s) {
-            return s.leader() + ": " + s.step() + " " + s.node() + " -> " + s.result();
-        } else if (e instanceof Event.AgentObeyed o) {
-            return "agent " + o.node() + ": " + o.command() + ", fencing token now " + o.term();
-        } else if (e instanceof Event.IpChanged ip) {
-            return "agent " + ip.node() + ": floating IP " + (ip.held() ? "acquired" : "released") + " (" + ip.reason() + ")";
-        } else if (e instanceof Event.FailoverCompleted f) {
-            return f.leader() + ": failover done, " + f.newPrimary() + " is primary in epoch " + f.term();
-        }
-        return null;
     }
 }
