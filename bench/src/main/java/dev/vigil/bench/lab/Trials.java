@@ -59,7 +59,6 @@ final class Trials {
             Thread.sleep(20);
             standby = client.first("n2", fault0);
         }
-        Map<String, Long> milestones = peer.milestones(lab, run, fault0, wall);
         String afterResume = "";
         long gap = 0;
         if (fault.equals("hang")) {
@@ -74,6 +73,10 @@ final class Trials {
             gap = firstN2 - client.between(fault0 - 1000, firstN2).stream().filter(a -> a.who().equals("n1"))
                     .mapToLong(ClientLog.Answer::at).max().orElse(fault0);
         }
+        if (!fault.equals("hang")) {
+            Thread.sleep(1500); // the tool's last log lines (IP acquired, failover completed) come after the client's answer
+        }
+        Map<String, Long> milestones = peer.milestones(lab, run, fault0, wall);
         List<String> holders = lab.holders();
         return new Latency(fault, trial, standby.isPresent() ? standby.getAsLong() - fault0 : -1, milestones,
                 afterResume, gap, holders);
