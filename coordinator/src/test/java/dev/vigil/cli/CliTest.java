@@ -55,18 +55,6 @@ class CliTest {
     }
 
     @Test
-    void demoTellsTheFailoverAndMeasuresIt() {
-        Run r = run("demo");
-        assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("power off n1"), r.out());
-        assertTrue(r.out().contains("leader of term 1"), r.out());
-        assertTrue(r.out().contains("agent n2: floating IP acquired"), r.out());
-        assertTrue(r.out().strip().lines().reduce((a, b) -> b).orElseThrow()
-                .matches("demo: crash->odown=\\d+ms crash->standby=\\d+ms overhead=\\d+ms down-after=5000ms failovers=1"),
-                r.out());
-    }
-
-    @Test
     void generatesABashCompletionScriptNamingEveryCommand() {
         Run r = run("generate-completion");
         assertEquals(0, r.exit(), r.err());
