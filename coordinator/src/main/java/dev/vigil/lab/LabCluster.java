@@ -91,17 +91,27 @@ public final class LabCluster implements AutoCloseable {
     /**
      * Writes the cluster file and hooks into {@code dir} and starts every process on
      * {@code hosts} (which must have the layout's hosts); closes {@code hosts} if that fails.
+     * Agents start first and watchers once every agent listens: down-after counts from a
+     * watcher's start, and on a busy machine an agent's JVM can take longer than that to come
+     * up, which would fail the primary over before the lab had begun.
      */
-    public static LabCluster start(LabHosts hosts, Options options, Path jar, Path dir) {
+    public static LabCluster start(LabHosts hosts, Options options, Path jar, Path dir) throws InterruptedException {
         try {
             var c = new LabCluster(hosts, options, jar, dir);
             c.write(dir);
             for (String h : options.layout().hosts()) {
-                c.startHost(h);
+                c.startServing(h);
+            }
+            c.await("every agent listens", Duration.ofSeconds(60), c::agentsListening);
+            for (String h : options.layout().hosts()) {
+                c.startWatchers(h);
             }
             return c;
-        } catch (IOException | ConfigException | RuntimeException e) {
+        } catch (IOException | ConfigException | RuntimeException | AssertionError | InterruptedException e) {
             hosts.close();
+            if (e instanceof InterruptedException) {
+                throw (InterruptedException) e;
+            }
             throw new IllegalStateException("could not start the lab cluster: " + e.getMessage(), e);
         }
     }
@@ -130,6 +140,12 @@ public final class LabCluster implements AutoCloseable {
 
     /** Starts what runs on {@code host}: again, after a crash, for a returning host. */
     public void startHost(String host) throws IOException {
+        startServing(host);
+        startWatchers(host);
+    }
+
+    /** The host's link, service, agent and client. */
+    private void startServing(String host) throws IOException {
         if (hosts instanceof NetnsLab lab) {
             lab.link(host, true);
         }
@@ -140,15 +156,28 @@ public final class LabCluster implements AutoCloseable {
             }
             hosts.start(host, "agent-" + host, vigil("agent", "--config", config.toString(), "--node", host));
         }
+        if (host.equals("client") && hosts.realNetwork()) {
+            hosts.start(host, "client", vigil("lab", "poll", "--host", FLOATING, "--port",
+                    String.valueOf(SERVICE_PORT), "--every-ms", "20", "--out", poll.toString()));
+        }
+    }
+
+    private void startWatchers(String host) throws IOException {
         for (String w : WATCHERS) {
             if (options.layout().hostOf(w).equals(host)) {
                 hosts.start(host, w, vigil("watcher", "--config", config.toString(), "--id", w));
             }
         }
-        if (host.equals("client") && hosts.realNetwork()) {
-            hosts.start(host, "client", vigil("lab", "poll", "--host", FLOATING, "--port",
-                    String.valueOf(SERVICE_PORT), "--every-ms", "20", "--out", poll.toString()));
-        }
+    }
+
+    private boolean agentsListening() {
+        return NODES.stream().allMatch(n -> {
+            try {
+                return Files.readString(hosts.logs().resolve("agent-" + n + ".log")).contains("agent " + n + " listening");
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /**
