@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -119,10 +121,10 @@ final class Runner {
     void accuracy(Peer p, List<Integer> losses, long pauseMaxMs, long seconds) throws Exception {
         List<Trials.Accuracy> runs = new ArrayList<>();
         for (int pct : losses) {
-            runs.add(trials.loss(p, pct, seconds));
+            accuracyRun(p, "loss " + pct + "%", () -> trials.loss(p, pct, seconds)).ifPresent(runs::add);
         }
         if (pauseMaxMs > 0) {
-            runs.add(trials.pauses(p, pauseMaxMs, seconds));
+            accuracyRun(p, "pauses", () -> trials.pauses(p, pauseMaxMs, seconds)).ifPresent(runs::add);
         }
         for (Trials.Accuracy a : runs) {
             Map<String, Object> row = head("accuracy", p, a.fault());
@@ -142,6 +144,17 @@ final class Runner {
             summary.add(row);
             System.err.printf("bench: %s %s %s %s: failovers=%d switches=%d decisions=%s%n", p.tool(), p.variant(),
                     a.fault(), row.get("level"), failovers, a.switches(), a.decisions());
+        }
+    }
+
+    /** One accuracy run; one that cannot start is said and left out, as a failed latency trial is. */
+    private static Optional<Trials.Accuracy> accuracyRun(Peer p, String what, Callable<Trials.Accuracy> run)
+            throws Exception {
+        try {
+            return Optional.of(run.call());
+        } catch (IllegalStateException e) {
+            System.err.printf("bench: %s %s %s failed: %s%n", p.tool(), p.variant(), what, e.getMessage());
+            return Optional.empty();
         }
     }
 

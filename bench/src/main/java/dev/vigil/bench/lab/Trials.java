@@ -28,6 +28,8 @@ final class Trials {
     record Accuracy(String fault, int level, long seconds, int switches, Map<String, Integer> decisions,
                     long longestGapMs, int pauses) {}
 
+    private static final int START_ATTEMPTS = 3;
+
     private final PeerLab lab;
     private final RandomGenerator random;
 
@@ -37,9 +39,8 @@ final class Trials {
     }
 
     Latency latency(Peer peer, String fault, int trial) throws Exception {
-        String run = runName(peer, fault + "-" + trial);
+        String run = started(peer, runName(peer, fault + "-" + trial));
         ClientLog client = lab.client();
-        started(peer, run);
         // a random phase against the tool's probe or advert schedule
         Thread.sleep(random.nextLong(1000));
         long wall = System.currentTimeMillis();
@@ -84,8 +85,7 @@ final class Trials {
 
     /** {@code percent} loss each way on n1's link for {@code seconds}, then time to settle. */
     Accuracy loss(Peer peer, int percent, long seconds) throws Exception {
-        String run = runName(peer, "loss" + percent);
-        started(peer, run);
+        String run = started(peer, runName(peer, "loss" + percent));
         long t0 = ClientLog.now();
         lab.loss("n1", percent);
         Thread.sleep(seconds * 1000);
@@ -101,8 +101,7 @@ final class Trials {
      * processes are stopped for 1-{@code maxPauseMs} ms (uniform), and so on.
      */
     Accuracy pauses(Peer peer, long maxPauseMs, long seconds) throws Exception {
-        String run = runName(peer, "pause" + maxPauseMs);
-        started(peer, run);
+        String run = started(peer, runName(peer, "pause" + maxPauseMs));
         long t0 = ClientLog.now();
         long end = t0 + seconds * 1000;
         int count = 0;
@@ -124,11 +123,30 @@ final class Trials {
                 lab.client().longestGap(t0, t1), count);
     }
 
-    /** Resets the lab, starts the tool and waits until the client has seen n1 steadily for a second. */
-    private void started(Peer peer, String run) throws Exception {
-        lab.reset();
-        peer.start(lab, run);
-        lab.await("the client gets answers from n1", Duration.ofSeconds(30), () -> lab.client().steady("n1", 1000));
+    /**
+     * Resets the lab, starts the tool and waits until the client has seen n1 steadily for a
+     * second; returns the run's name. On a busy 2-core machine a start can go wrong (the
+     * daemons' JVMs come up slowly, the first probes time out, and at down-after 1 s Vigil
+     * fails over before n1 ever served), so a failed start is said and tried again from
+     * scratch, under a new name: a tool's state and logs from the failed start must not leak
+     * into the run.
+     */
+    private String started(Peer peer, String run) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            String name = attempt == 1 ? run : run + "-start" + attempt;
+            try {
+                lab.reset();
+                peer.start(lab, name);
+                lab.await("the client gets answers from n1", Duration.ofSeconds(30), () -> lab.client().steady("n1", 1000));
+                return name;
+            } catch (IllegalStateException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                System.err.printf("bench: %s %s: start %d of %s failed, starting again: %s%n", peer.tool(), peer.variant(),
+                        attempt, run, e.getMessage());
+            }
+        }
     }
 
     private static String runName(Peer peer, String what) {

@@ -49,12 +49,13 @@ final class VigilPeer implements Peer {
 
     @Override
     public void start(PeerLab lab, String run) throws Exception {
-        runStart = ClientLog.now();
         cluster = LabCluster.start(lab.net, new LabCluster.Options(LabCluster.Layout.SEPARATE, probeIntervalMs() + "ms",
                 downAfterMs + "ms", "10s", Map.of()), lab.root.resolve("coordinator/target/vigil.jar"), lab.dir.resolve(run));
         lab.await("n1 holds the floating IP", Duration.ofSeconds(30), () -> lab.holders().equals(List.of("n1")));
         // a few probe rounds, so every watcher has had valid replies from both agents before a fault
         Thread.sleep(3 * probeIntervalMs() + 1000);
+        // decisions are counted from here: a start's own SDOWNs (JVMs warming up) are not the fault's
+        runStart = ClientLog.now();
     }
 
     @Override
@@ -89,6 +90,8 @@ final class VigilPeer implements Peer {
         }
         first(events, e -> e.is("OdownChanged", "down", "true")).ifPresent(e -> out.put("odown", e.at() - faultMonoMs));
         first(events, e -> e.type().equals("LeaderElected")).ifPresent(e -> out.put("leader", e.at() - faultMonoMs));
+        first(events, e -> e.is("AgentObeyed", "node", "n2") && e.field("command").startsWith("promote"))
+                .ifPresent(e -> out.put("promote", e.at() - faultMonoMs));
         first(events, e -> e.is("IpChanged", "node", "n2") && e.field("held").equals("true"))
                 .ifPresent(e -> out.put("acquired", e.at() - faultMonoMs));
         first(events, e -> e.type().equals("FailoverCompleted")).ifPresent(e -> out.put("completed", e.at() - faultMonoMs));
