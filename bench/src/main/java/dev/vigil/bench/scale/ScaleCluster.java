@@ -103,6 +103,15 @@ final class ScaleCluster implements AutoCloseable {
         processes.put(id, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(id).toFile()).start());
     }
 
+    /** The size of the hooks' record: it grows with every hook call. */
+    long hookLogBytes() {
+        try {
+            return Files.size(dir.resolve("hooks.log"));
+        } catch (IOException e) {
+            return 0; // no hook has run yet
+        }
+    }
+
     /** The agents that serve many groups (not the kill group's own). */
     List<String> sharedAgents() {
         return agentPorts.keySet().stream().filter(n -> !n.equals(KILL_NODE)).toList();

@@ -15,6 +15,8 @@ import java.util.OptionalLong;
 final class ScaleRun {
     private static final long DOWN_AFTER_MS = 5_000;
     private static final long FAILOVER_WAIT_MS = 60_000;
+    private static final long QUIET_MS = 10_000;
+    private static final long SETTLE_MAX_MS = 120_000;
 
     private final ScaleCluster c;
     private final int groups;
@@ -34,7 +36,10 @@ final class ScaleRun {
         c.start(jar, jvmOpts);
         awaitWatchers();
         long readyMs = System.currentTimeMillis() - t0;
-        log("%d groups: watchers answer after %d ms; warming up %d s", groups, readyMs, warmup.toSeconds());
+        log("%d groups: watchers answer after %d ms; waiting until the hooks are quiet", groups, readyMs);
+        long settledMs = awaitQuietHooks();
+        log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "hooks still running after "
+                + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "hooks quiet after " + settledMs + " ms", warmup.toSeconds());
         Thread.sleep(warmup.toMillis());
 
         Map<String, Double> cpu0 = new LinkedHashMap<>();
@@ -74,6 +79,7 @@ final class ScaleRun {
             r.put("lag_p99_ms_at_most", ScaleBench.lagMs(window, 99));
             r.put("lag_max_ms", lag.maxUs() / 1000.0);
             r.put("ready_ms", readyMs);
+            r.put("settled_ms", settledMs < 0 ? Double.NaN : (double) settledMs);
             rows.put(w, r);
         }
         double agentsCores = (agentCpu() - agentCpu0) / seconds;
@@ -120,6 +126,31 @@ final class ScaleRun {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until no hook has run for {@link #QUIET_MS}: at start every agent releases every
+     * group's IP and the primaries then acquire theirs, one process per hook, and on a small
+     * machine that storm (and the late probe replies it causes) would be measured instead of
+     * the steady state. Returns how long it took after the watchers answered, -1 if it did not
+     * end within {@link #SETTLE_MAX_MS}.
+     */
+    private long awaitQuietHooks() throws InterruptedException {
+        long start = System.currentTimeMillis();
+        long lastSize = -1;
+        long lastChange = start;
+        while (System.currentTimeMillis() - start < SETTLE_MAX_MS) {
+            long size = c.hookLogBytes();
+            long now = System.currentTimeMillis();
+            if (size != lastSize) {
+                lastSize = size;
+                lastChange = now;
+            } else if (now - lastChange >= QUIET_MS) {
+                return lastChange - start;
+            }
+            Thread.sleep(1_000);
+        }
+        return -1;
     }
 
     private TimerLag.Snapshot timerLag(String w) {
