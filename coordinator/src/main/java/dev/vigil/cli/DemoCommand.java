@@ -70,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try {
             return demo(out, jar, downAfterMs);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | AssertionError e) {
+            // the lab could not be built, or its cluster never settled (the message has the logs' tails)
             spec.commandLine().getErr().println("vigil demo: " + e.getMessage());
             return 1;
         }
