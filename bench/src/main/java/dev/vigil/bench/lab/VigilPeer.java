@@ -49,11 +49,17 @@ final class VigilPeer implements Peer {
 
     @Override
     public void start(PeerLab lab, String run) throws Exception {
+        long started = ClientLog.now();
         cluster = LabCluster.start(lab.net, new LabCluster.Options(LabCluster.Layout.SEPARATE, probeIntervalMs() + "ms",
                 downAfterMs + "ms", "10s", Map.of()), lab.root.resolve("coordinator/target/vigil.jar"), lab.dir.resolve(run));
         lab.await("n1 holds the floating IP", Duration.ofSeconds(30), () -> lab.holders().equals(List.of("n1")));
         // a few probe rounds, so every watcher has had valid replies from both agents before a fault
         Thread.sleep(3 * probeIntervalMs() + 1000);
+        // A failover while the JVMs warm up (at down-after 1 s, probe replies later than the 125 ms
+        // timeout) bars the trial's own failover for failover-timeout: such a start does not count.
+        if (since(started).stream().anyMatch(e -> e.type().equals("FailoverCompleted"))) {
+            throw new IllegalStateException("not a clean start: the group failed over while starting");
+        }
         // decisions are counted from here: a start's own SDOWNs (JVMs warming up) are not the fault's
         runStart = ClientLog.now();
     }
