@@ -70,6 +70,9 @@ public final class ScaleBench implements Callable<Integer> {
             Path dir = Files.createTempDirectory("vigil-scale-" + n + "-");
             try (ScaleCluster c = new ScaleCluster(dir, n, agents)) {
                 new ScaleRun(c, n, warmup, duration).run(vigil, opts).forEach(results::add);
+            } catch (IllegalStateException e) {
+                // one group count that cannot run (watchers that never answer) must not lose the others
+                System.out.println("scale: " + n + " groups: failed: " + e.getMessage());
             } finally {
                 if (keep) {
                     System.out.println("scale: kept " + dir);

@@ -47,7 +47,7 @@ final class ScaleRun {
         Map<String, Double> rssPeak = new LinkedHashMap<>();
         for (String w : ScaleCluster.WATCHERS) {
             cpu0.put(w, Proc.cpuSeconds(c.pid(w)));
-            lag0.put(w, timerLag(w));
+            lag0.put(w, measuredLag(w));
         }
         double agentCpu0 = agentCpu();
         long from = System.currentTimeMillis();
@@ -62,8 +62,9 @@ final class ScaleRun {
         double seconds = (System.nanoTime() - nanos0) / 1e9;
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
         for (String w : ScaleCluster.WATCHERS) {
-            TimerLag.Snapshot lag = timerLag(w);
-            TimerLag.Snapshot window = lag.minus(lag0.get(w));
+            TimerLag.Snapshot lag = measuredLag(w);
+            // a watcher too busy to answer its Status RPC is itself a result, not the end of the run
+            TimerLag.Snapshot window = lag == null || lag0.get(w) == null ? null : lag.minus(lag0.get(w));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("groups", groups);
             r.put("watcher", w);
@@ -74,10 +75,11 @@ final class ScaleRun {
             r.put("rss_mb_end", Proc.statusMb(c.pid(w), "VmRSS"));
             r.put("rss_mb_peak", Math.max(rssPeak.get(w), (Double) r.get("rss_mb_end")));
             r.put("rss_mb_hwm", Proc.statusMb(c.pid(w), "VmHWM"));
-            r.put("timers", window.total());
-            r.put("lag_p50_ms_at_most", ScaleBench.lagMs(window, 50));
-            r.put("lag_p99_ms_at_most", ScaleBench.lagMs(window, 99));
-            r.put("lag_max_ms", lag.maxUs() / 1000.0);
+            r.put("status_answered", window != null);
+            r.put("timers", window == null ? -1 : window.total());
+            r.put("lag_p50_ms_at_most", window == null ? Double.NaN : ScaleBench.lagMs(window, 50));
+            r.put("lag_p99_ms_at_most", window == null ? Double.NaN : ScaleBench.lagMs(window, 99));
+            r.put("lag_max_ms", lag == null ? Double.NaN : lag.maxUs() / 1000.0);
             r.put("ready_ms", readyMs);
             r.put("settled_ms", settledMs < 0 ? Double.NaN : (double) settledMs);
             rows.put(w, r);
@@ -151,6 +153,18 @@ final class ScaleRun {
             Thread.sleep(1_000);
         }
         return -1;
+    }
+
+    /** The watcher's timer lag, asked up to three times; null if it never answered in time. */
+    private TimerLag.Snapshot measuredLag(String w) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return timerLag(w);
+            } catch (AdminClient.AdminException e) {
+                log("%d groups: %s did not answer Status (attempt %d): %s", groups, w, attempt, e.getMessage());
+            }
+        }
+        return null;
     }
 
     private TimerLag.Snapshot timerLag(String w) {
