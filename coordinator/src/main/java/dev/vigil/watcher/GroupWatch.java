@@ -43,10 +43,11 @@ import java.util.Map;
 final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     /**
      * Candidacy order: the i-th watcher (by id) of those seeing the primary down waits i slots.
-     * A slot is a few round trips of a busy host (50 ms split votes in the lab under load); it
-     * costs nothing while the first watcher is alive, since the others grant its request.
+     * A slot must cover an SDOWN report's push plus a vote request's trip, on a busy host too
+     * (150 ms still split a fifth of the lab's elections on 2 loaded cores); it costs nothing
+     * while the first watcher is alive, since the others grant its request.
      */
-    private static final long CANDIDACY_SLOT_MS = 150;
+    private static final long CANDIDACY_SLOT_MS = 300;
     private static final long ELECTION_JITTER_MS = 10;
     private static final String OWN = "own failover";
     private static final long ELECTION_TIMEOUT_MIN_MS = 300;

@@ -266,4 +266,26 @@ class ScenarioTest {
         assertEquals(n3, done.get(0).newPrimary());
         assertEquals(List.of(n3), c.ipHolders(), "n2 never took the IP: its promote hook never succeeded");
     }
+
+    @Test
+    void onASlowNetworkTheFirstTermElectsTheLeader() {
+        // 80-120 ms each way: an SDOWN report's push plus a vote request take up to 240 ms,
+        // more than a candidacy slot of 150 ms allowed (seed 17 then needed a second term).
+        // Watchers that see the primary down must still not split the vote.
+        for (long seed = 1; seed <= 40; seed++) {
+            events.clear();
+            SimCluster c = cluster(seed);
+            c.setDelay(80, 120);
+            c.runFor(5_000);
+            c.crashHost(N1);
+            c.runFor(30_000);
+
+            assertSafe(c);
+            String replay = "seed " + seed + " (replay: ScenarioTest#onASlowNetworkTheFirstTermElectsTheLeader, seed " + seed + "): ";
+            var terms = events(Event.ElectionStarted.class).stream().map(Event.ElectionStarted::term).distinct().toList();
+            assertEquals(List.of(1L), terms, replay + "elections in terms " + terms);
+            assertEquals(1, events(Event.LeaderElected.class).size(), replay + "one leader");
+            assertEquals(List.of(N2), c.ipHolders(), replay);
+        }
+    }
 }
