@@ -57,11 +57,20 @@ class DaemonsIT {
         Path config = dir.resolve("cluster.yaml");
         Files.writeString(config, cluster(hook, tls ? certs() : null));
 
-        for (String w : List.of("w1", "w2", "w3")) {
-            start(w, "watcher", "--id", w, "--config", config.toString());
-        }
+        // Agents first: down-after counts from a watcher's start, and a JVM with TLS can take
+        // longer than that to come up on a busy machine, failing n1 over before the test begins.
         for (String n : List.of("n1", "n2")) {
             start(n, "agent", "--node", n, "--config", config.toString());
+        }
+        await("both agents listen", 60, () -> List.of("n1", "n2").stream().allMatch(n -> {
+            try {
+                return Files.readString(dir.resolve(n + ".log")).contains("agent " + n + " listening");
+            } catch (IOException e) {
+                return false;
+            }
+        }));
+        for (String w : List.of("w1", "w2", "w3")) {
+            start(w, "watcher", "--id", w, "--config", config.toString());
         }
         await("n1 acquires the IP", 30, () -> lines(calls).contains("n1 acquire 0"));
 
