@@ -3,12 +3,9 @@ package dev.vigil.lab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,19 +16,16 @@ import java.util.concurrent.TimeUnit;
  * no netem). {@link #close()} removes everything, and {@link #sweep(String)} removes what a
  * crashed run left behind.
  */
-public final class NetnsLab implements LabHosts {
+public final class NetnsLab extends LabHosts {
     /** The lab's subnet; host {@code i} (from 0) is {@code 10.77.0.(10+i)}, the floating IP {@code .100}. */
     public static final String SUBNET = "10.77.0.";
     public static final int PREFIX = 24;
 
     private final String prefix;
-    private final Map<String, String> addresses = new LinkedHashMap<>();
-    private final Map<String, List<Process>> processes = new LinkedHashMap<>();
-    private final Path logs;
 
     private NetnsLab(String prefix, Path logs) {
+        super(logs);
         this.prefix = prefix;
-        this.logs = logs;
     }
 
     /** Whether this machine can run a lab: root, and {@code ip netns} works. */
@@ -59,7 +53,7 @@ public final class NetnsLab implements LabHosts {
         sweep(prefix);
         var lab = new NetnsLab(prefix, logs);
         try {
-            LabHosts.freshLogs(logs);
+            freshLogs(logs);
             String sw = lab.ns("sw");
             sh("ip", "netns", "add", sw);
             sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
@@ -77,8 +71,7 @@ public final class NetnsLab implements LabHosts {
                 sh("ip", "-n", ns, "addr", "add", addr + "/" + PREFIX, "dev", "eth0");
                 sh("ip", "-n", ns, "link", "set", "eth0", "up");
                 sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.eth0.arp_accept=1");
-                lab.addresses.put(h, addr);
-                lab.processes.put(h, new ArrayList<>());
+                lab.addHost(h, addr);
             }
             return lab;
         } catch (RuntimeException | IOException e) {
@@ -112,64 +105,17 @@ public final class NetnsLab implements LabHosts {
     }
 
     @Override
-    public String address(String host) {
-        String a = addresses.get(host);
-        if (a == null) {
-            throw new IllegalArgumentException("no host " + host + " in the lab " + addresses.keySet());
-        }
-        return a;
-    }
-
-    @Override
-    public List<String> hosts() {
-        return List.copyOf(addresses.keySet());
-    }
-
-    @Override
-    public Path logs() {
-        return logs;
-    }
-
-    /** Starts {@code argv} inside {@code host}, its output appended to {@code <logs>/<name>.log}. */
-    @Override
-    public Process start(String host, String name, List<String> argv) throws IOException {
+    protected List<String> onHost(String host, List<String> argv) {
         var cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(argv);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile())).start();
-        processes.get(host).add(p);
-        return p;
+        return cmd;
     }
 
-    /** Runs a command inside {@code host} and returns its output; fails on a non-zero exit. */
-    @Override
-    public String exec(String host, String... argv) {
-        var cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
-        cmd.addAll(List.of(argv));
-        return sh(cmd.toArray(String[]::new));
-    }
-
-    /** SIGKILL of every process started in {@code host}: a host crash, as far as Vigil can tell. */
+    /** SIGKILL of everything in {@code host}, started here or not: a host crash, as far as Vigil can tell. */
     @Override
     public void kill(String host) {
-        for (Process p : processes.get(host)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        super.kill(host);
         killAllIn(ns(host));
-        processes.get(host).clear();
-    }
-
-    /** SIGSTOP (or, with {@code cont}, SIGCONT) of every process started in {@code host}. */
-    @Override
-    public void signal(String host, boolean cont) {
-        for (Process p : processes.get(host)) {
-            List<String> pids = new ArrayList<>(List.of(String.valueOf(p.pid())));
-            p.descendants().forEach(d -> pids.add(String.valueOf(d.pid())));
-            var cmd = new ArrayList<>(List.of("kill", cont ? "-CONT" : "-STOP"));
-            cmd.addAll(pids);
-            run(cmd.toArray(String[]::new));
-        }
     }
 
     @Override
@@ -218,9 +164,7 @@ public final class NetnsLab implements LabHosts {
 
     @Override
     public void close() {
-        for (String h : new ArrayList<>(processes.keySet())) {
-            kill(h);
-        }
+        super.close();
         sweep(prefix);
     }
 
