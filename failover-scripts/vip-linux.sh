@@ -203,13 +203,16 @@ fi
 
 # ---- state ------------------------------------------------------------------------------
 
-if ! link_err=$(ip link show dev "$iface" 2>&1 >/dev/null); then
+# no_such_interface: exits 2 naming the interface if it does not exist. Asked only after an
+# `ip addr` command failed, so the common path runs one `ip` less.
+no_such_interface() {
+    local link_err hint=""
+    link_err=$(ip link show dev "$iface" 2>&1 >/dev/null) && return 0
     link_err=${link_err//$'\n'/; }
-    hint=""
     [[ $iface == *:* ]] && hint=" (eth0:1 style names are address labels, not interfaces)"
     printf "%s: interface '%s' does not exist%s (ip link show: %s)\n" "$PROG" "$iface" "$hint" "${link_err:-failed}" >&2
     exit 2
-fi
+}
 
 # query_held: sets HELD to the prefix lengths with which the address is on the interface
 # (usually none or one). `ip ... to ADDR/maxlen` compares binary addresses, so any IPv6
@@ -219,6 +222,7 @@ query_held() {
     local out line word
     local -a words
     if ! out=$(ip -"$family" -o addr show dev "$iface" to "$ip_addr/$maxlen" 2>&1); then
+        no_such_interface
         log "ip addr show failed: ${out//$'\n'/ }"
         exit 1
     fi
@@ -294,8 +298,11 @@ announce() {
             # -S ADDR: without it Habets' arping sends the interface's primary address as the
             # sender, and neighbours learn nothing about the floating IP. -U broadcasts; -P
             # sends replies instead of requests. It exits 1 when nothing answers (always, for
-            # unsolicited ARP), so success is judged by "N packets transmitted".
-            cmd=(arping -U -S "$ip_addr" -i "$iface" -c "$count" -W 0.05)
+            # unsolicited ARP), so success is judged by "N packets transmitted". -W 0.001: the
+            # burst goes out back to back (as keepalived's GARPs do by default) and the hook
+            # returns in milliseconds; -W is also how long it waits after the last packet, so
+            # 0.05 cost the failover 150 ms. The repeat burst covers a lost packet.
+            cmd=(arping -U -S "$ip_addr" -i "$iface" -c "$count" -W 0.001)
             [[ $arp_mode == reply ]] && cmd+=(-P)
             ;;
         iputils)
@@ -371,6 +378,7 @@ do_acquire() {
             err=$(ip -6 addr add "$ip_addr/$prefix" dev "$iface" nodad preferred_lft 0 2>&1) || rc=$?
         fi
         if ((rc != 0)); then
+            no_such_interface
             log "ip addr add failed (exit $rc): ${err//$'\n'/ }"
             exit 1
         fi
