@@ -18,11 +18,18 @@ import dev.vigil.transport.grpc.TlsFiles;
 import dev.vigil.watcher.Watcher;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code vigil watcher}: the protocol's {@link Watcher} on a
@@ -32,6 +39,8 @@ import java.util.SplittableRandom;
 public final class WatcherNode implements AutoCloseable {
     /** The hooks a watcher runs, as the leader of a failover. */
     public static final Set<HookKind> HOOKS = EnumSet.of(HookKind.FENCE, HookKind.NOTIFY);
+    static final long WARM_UP_MS = 3_000;
+    private static final Logger log = LoggerFactory.getLogger("dev.vigil.watcher");
 
     private final SystemScheduler core;
     private final GrpcPeers peers;
@@ -80,8 +89,24 @@ public final class WatcherNode implements AutoCloseable {
             core.close();
             throw e;
         }
+        warmUp(agents, peers);
         core.execute(watcher::start);
         return new WatcherNode(core, peers, agents, server, watcher, events);
+    }
+
+    /**
+     * Waits, at most {@link #WARM_UP_MS}, until one call to every agent and peer has come back,
+     * so that the watcher's silence clocks start once its links are warm: on a busy host a
+     * fresh JVM's first probes miss a short probe-timeout for a second or more, and watchers
+     * started together would otherwise agree that a healthy primary is down. A dead agent or
+     * peer fails fast or runs out the wait; either way the watcher then starts as before.
+     */
+    private static void warmUp(GrpcAgents agents, GrpcPeers peers) {
+        long start = System.nanoTime();
+        List<CompletableFuture<String>> calls = new ArrayList<>(agents.warmUp(WARM_UP_MS));
+        calls.addAll(peers.warmUp(WARM_UP_MS));
+        String how = calls.stream().map(CompletableFuture::join).collect(Collectors.joining(", "));
+        log.info("warm-up took {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), how);
     }
 
     public EventLog events() {

@@ -16,6 +16,7 @@ import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,11 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
     public void release(NodeId node, ReleaseRequest request, Consumer<AgentReply> reply) {
         stub(node, commandDeadlineMs).release(Convert.proto(request),
                 links.reply(node, "Release", m -> reply.accept(Convert.domain(m))));
+    }
+
+    /** An empty ProbeBatch to every agent ({@link Links#warmUp}): it touches no group. */
+    public List<CompletableFuture<String>> warmUp(long maxMs) {
+        return links.<ProbeBatchReply>warmUp(maxMs, (node, out) -> stub(node, maxMs).probeBatch(ProbeBatchRequest.getDefaultInstance(), out));
     }
 
     @Override

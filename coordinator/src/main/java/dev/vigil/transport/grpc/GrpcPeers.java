@@ -14,6 +14,7 @@ import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +124,12 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
     @Override
     public void requestVote(WatcherId to, VoteRequest request, Consumer<VoteReply> reply) {
         stub(to).requestVote(Convert.proto(request), links.reply(to, "RequestVote", m -> reply.accept(Convert.domain(m))));
+    }
+
+    /** An empty HelloBatch to every peer ({@link Links#warmUp}): it tells no group anything. */
+    public List<CompletableFuture<String>> warmUp(long maxMs) {
+        return links.<HelloBatchReply>warmUp(maxMs, (to, out) -> PeerServiceGrpc.newStub(links.channel(to))
+                .withDeadlineAfter(maxMs, TimeUnit.MILLISECONDS).helloBatch(HelloBatchRequest.getDefaultInstance(), out));
     }
 
     @Override

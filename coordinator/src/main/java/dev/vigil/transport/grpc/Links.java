@@ -5,10 +5,14 @@ import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -92,6 +96,35 @@ final class Links<K> implements AutoCloseable {
             @Override
             public void onCompleted() {}
         };
+    }
+
+    /**
+     * One harmless call to every remote at once, each done when answered, failed or
+     * {@code maxMs} passed: the first calls over new channels pay for class loading and the
+     * handshake on both sides, a second or more on a busy host, and a probe that paid for it
+     * would miss its deadline and count as silence. Each future says how its call went.
+     */
+    <T> List<CompletableFuture<String>> warmUp(long maxMs, BiConsumer<K, StreamObserver<T>> call) {
+        long start = System.nanoTime();
+        return channels.keySet().stream().map(id -> {
+            var f = new CompletableFuture<String>();
+            call.accept(id, new StreamObserver<T>() {
+                @Override
+                public void onNext(T value) {
+                    f.complete(kind + " " + id + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                            + " ms");
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    f.complete(kind + " " + id + " " + Status.fromThrowable(t).getCode());
+                }
+
+                @Override
+                public void onCompleted() {}
+            });
+            return f.completeOnTimeout(kind + " " + id + " no answer within " + maxMs + " ms", maxMs, TimeUnit.MILLISECONDS);
+        }).toList();
     }
 
     /** A failed item of a batch, logged as the failure of its own call would be. */
