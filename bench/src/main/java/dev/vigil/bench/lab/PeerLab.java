@@ -147,6 +147,42 @@ final class PeerLab implements AutoCloseable {
         throw new IllegalStateException("timed out after " + within.toSeconds() + " s waiting until " + what);
     }
 
+    /**
+     * Waits until the machine's CPUs were at least {@code idle} idle over half a second, at
+     * most {@code within}; returns how long that took, or -1 if it never was. Freshly started
+     * JVMs compile for several seconds, and a fault during that measures the JIT, not the
+     * tool: in production a failure strikes daemons that have run for hours.
+     */
+    static long awaitIdle(double idle, Duration within) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + within.toNanos();
+        long[] before = cpuTimes();
+        while (System.nanoTime() < end) {
+            Thread.sleep(500);
+            long[] now = cpuTimes();
+            long total = now[0] - before[0];
+            if (total > 0 && (double) (now[1] - before[1]) / total >= idle) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            before = now;
+        }
+        return -1;
+    }
+
+    /** From /proc/stat's first line: all jiffies, and idle plus iowait jiffies. */
+    private static long[] cpuTimes() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes {@code template} from bench/peers-config with each {@code ${key}} replaced. */
     Path render(String template, Map<String, String> values, Path out) {
         try {

@@ -29,6 +29,8 @@ final class Trials {
                     long longestGapMs, int pauses) {}
 
     private static final int START_ATTEMPTS = 3;
+    /** How idle the CPUs must be before a fault: the tools' start-up work is done. */
+    private static final double IDLE = 0.8;
 
     private final PeerLab lab;
     private final RandomGenerator random;
@@ -124,8 +126,8 @@ final class Trials {
     }
 
     /**
-     * Resets the lab, starts the tool and waits until the client has seen n1 steadily for a
-     * second; returns the run's name. On a busy 2-core machine a start can go wrong (the
+     * Resets the lab, starts the tool, waits until the client has seen n1 steadily for a
+     * second and the machine is idle again; returns the run's name. On a busy 2-core machine a start can go wrong (the
      * daemons' JVMs come up slowly, the first probes time out, and at down-after 1 s Vigil
      * fails over before n1 ever served), so a failed start is said and tried again from
      * scratch, under a new name: a tool's state and logs from the failed start must not leak
@@ -138,6 +140,10 @@ final class Trials {
                 lab.reset();
                 peer.start(lab, name);
                 lab.await("the client gets answers from n1", Duration.ofSeconds(30), () -> lab.client().steady("n1", 1000));
+                if (PeerLab.awaitIdle(IDLE, Duration.ofSeconds(30)) < 0) {
+                    System.err.printf("bench: %s %s: the machine was never %.0f%% idle, the fault comes anyway%n", peer.tool(),
+                            peer.variant(), IDLE * 100);
+                }
                 return name;
             } catch (IllegalStateException e) {
                 if (attempt == START_ATTEMPTS) {
