@@ -90,7 +90,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     void start() {
         for (Prober p : probers.values()) {
-            p.start(w.random().nextLong(t.probeIntervalMs()));
+            p.start(w.probePhase(p.node()) % t.probeIntervalMs());
         }
     }
 

@@ -53,6 +53,7 @@ public final class Watcher {
     private final RandomGenerator random;
     private final VoteRule voteRule;
     private final List<WatcherId> peers;
+    private final Map<NodeId, Long> probePhases = new LinkedHashMap<>();
     private final Map<GroupId, GroupWatch> groups = new LinkedHashMap<>();
 
     private long lastTickAt;
@@ -226,6 +227,16 @@ public final class Watcher {
 
     VoteRule voteRule() {
         return voteRule;
+    }
+
+    /**
+     * When, in ms from start, this watcher first probes {@code node}, the same for every group
+     * (reduced modulo the group's probe interval): random per node, so watchers and agents
+     * spread their load, but one instant for all the groups on a node, so that their probes
+     * fall due together and travel in one batch instead of one call each.
+     */
+    long probePhase(NodeId node) {
+        return probePhases.computeIfAbsent(node, n -> random.nextLong(Long.MAX_VALUE));
     }
 
     // ---- every callback into the watcher passes the TILT guard ----------------------------
