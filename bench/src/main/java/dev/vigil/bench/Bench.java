@@ -58,6 +58,11 @@ public final class Bench implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Ctrl-C or a timeout's SIGTERM skips a benchmark's own cleanup, and its daemons would
+        // outlive it and load the machine for the next run. Namespaces a lab run leaves are
+        // swept by the next run with the same prefix.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "bench-cleanup"));
         System.exit(commandLine().execute(args));
     }
 }
