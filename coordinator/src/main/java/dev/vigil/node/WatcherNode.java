@@ -18,7 +18,6 @@ import dev.vigil.transport.grpc.TlsFiles;
 import dev.vigil.watcher.Watcher;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,35 +77,41 @@ public final class WatcherNode implements AutoCloseable {
         var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));
         var watcher = new Watcher(id, protocol, core, peers, agents, hooks, store, events,
                 new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD);
+        warmUp(agents, peers);
+        // The watcher starts before its server does, so no message reaches it unstarted (its
+        // TILT guard would take the time since boot for a stall of its scheduler).
+        core.execute(watcher::start);
         GrpcServers.Running server;
         try {
             server = GrpcServers.watcher(Wiring.endpoint(me.address()), tls, new PeerGrpcService(watcher, core),
                     new AdminGrpcService(id, watcher, protocol, core, events, peers,
                             core.timerLag()::snapshot));
         } catch (IOException | RuntimeException e) {
+            core.execute(watcher::stop);
             peers.close();
             agents.close();
             core.close();
             throw e;
         }
-        warmUp(agents, peers);
-        core.execute(watcher::start);
         return new WatcherNode(core, peers, agents, server, watcher, events);
     }
 
     /**
-     * Waits, at most {@link #WARM_UP_MS}, until one call to every agent and peer has come back,
-     * so that the watcher's silence clocks start once its links are warm: on a busy host a
-     * fresh JVM's first probes miss a short probe-timeout for a second or more, and watchers
-     * started together would otherwise agree that a healthy primary is down. A dead agent or
-     * peer fails fast or runs out the wait; either way the watcher then starts as before.
+     * Waits, at most {@link #WARM_UP_MS}, until one call to every agent has come back, so that
+     * the watcher's silence clocks start once its links are warm: on a busy host a fresh JVM's
+     * first probes miss a short probe-timeout for a second or more, and watchers started
+     * together would otherwise agree that a healthy primary is down. A dead agent fails fast or
+     * runs out the wait; either way the watcher then starts as before. Peers get one call too,
+     * not waited for: nothing here times them, and a peer's host that is down must not hold
+     * back the start.
      */
     private static void warmUp(GrpcAgents agents, GrpcPeers peers) {
         long start = System.nanoTime();
-        List<CompletableFuture<String>> calls = new ArrayList<>(agents.warmUp(WARM_UP_MS));
-        calls.addAll(peers.warmUp(WARM_UP_MS));
-        String how = calls.stream().map(CompletableFuture::join).collect(Collectors.joining(", "));
+        List<CompletableFuture<String>> toPeers = peers.warmUp(WARM_UP_MS);
+        String how = agents.warmUp(WARM_UP_MS).stream().map(CompletableFuture::join).collect(Collectors.joining(", "));
         log.info("warm-up took {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), how);
+        CompletableFuture.allOf(toPeers.toArray(CompletableFuture[]::new)).thenRun(() -> log.info("warm-up of peers: {}",
+                toPeers.stream().map(CompletableFuture::join).collect(Collectors.joining(", "))));
     }
 
     public EventLog events() {
