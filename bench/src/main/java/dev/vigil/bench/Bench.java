@@ -61,8 +61,17 @@ public final class Bench implements Runnable {
         // Ctrl-C or a timeout's SIGTERM skips a benchmark's own cleanup, and its daemons would
         // outlive it and load the machine for the next run. Namespaces a lab run leaves are
         // swept by the next run with the same prefix.
-        Runtime.getRuntime().addShutdownHook(new Thread(
-                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "bench-cleanup"));
+        // Other threads run on while the hook does, so it kills until no descendant is left.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (int round = 0; round < 50 && ProcessHandle.current().descendants().findAny().isPresent(); round++) {
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-cleanup"));
         System.exit(commandLine().execute(args));
     }
 }

@@ -144,6 +144,8 @@ final class Trials {
                     System.err.printf("bench: %s %s: the machine was never %.0f%% idle, the fault comes anyway%n", peer.tool(),
                             peer.variant(), IDLE * 100);
                 }
+                // again: a failover while the machine settled would otherwise be measured as the fault's
+                lab.await("the client still gets answers from n1", Duration.ofSeconds(5), () -> lab.client().steady("n1", 1000));
                 return name;
             } catch (IllegalStateException e) {
                 if (attempt == START_ATTEMPTS) {
