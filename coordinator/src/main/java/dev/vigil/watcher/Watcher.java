@@ -78,6 +78,8 @@ public final class Watcher {
         this.random = random;
         this.voteRule = voteRule;
         this.peers = cluster.watchers().stream().filter(w -> !w.equals(id)).toList();
+        // A message may arrive before start(): the TILT guard measures from here, not from 0.
+        this.lastTickAt = scheduler.nowMillis();
     }
 
     public void start() {
