@@ -59,9 +59,9 @@ public final class Bench implements Runnable {
 
     public static void main(String[] args) {
         // Ctrl-C or a timeout's SIGTERM skips a benchmark's own cleanup, and its daemons would
-        // outlive it and load the machine for the next run. Namespaces a lab run leaves are
-        // swept by the next run with the same prefix.
-        // Other threads run on while the hook does, so it kills until no descendant is left.
+        // outlive it and load the machine for the next run. Other threads run on while the hook
+        // does, so it kills until no descendant is left. Namespaces a lab run leaves are swept
+        // by the next run with the same prefix.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (int round = 0; round < 50 && ProcessHandle.current().descendants().findAny().isPresent(); round++) {
                 ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -127,11 +127,11 @@ final class Trials {
 
     /**
      * Resets the lab, starts the tool, waits until the client has seen n1 steadily for a
-     * second and the machine is idle again; returns the run's name. On a busy 2-core machine a start can go wrong (the
-     * daemons' JVMs come up slowly, the first probes time out, and at down-after 1 s Vigil
-     * fails over before n1 ever served), so a failed start is said and tried again from
-     * scratch, under a new name: a tool's state and logs from the failed start must not leak
-     * into the run.
+     * second and the machine is idle again; returns the run's name. On a busy 2-core machine
+     * a start can go wrong (the daemons' JVMs come up slowly, the first probes time out, and
+     * at down-after 1 s Vigil fails over before n1 ever served), so a failed start is said
+     * and tried again from scratch, under a new name: a tool's state and logs from the failed
+     * start must not leak into the run.
      */
     private String started(Peer peer, String run) throws Exception {
         for (int attempt = 1; ; attempt++) {

@@ -48,7 +48,11 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
     }
 
     private PeerServiceGrpc.PeerServiceStub stub(WatcherId to) {
-        return PeerServiceGrpc.newStub(links.channel(to)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+        return stub(to, deadlineMs);
+    }
+
+    private PeerServiceGrpc.PeerServiceStub stub(WatcherId to, long deadline) {
+        return PeerServiceGrpc.newStub(links.channel(to)).withDeadlineAfter(deadline, TimeUnit.MILLISECONDS);
     }
 
     /** The peer's admin service, for read-only checks such as ckquorum. */
@@ -128,8 +132,8 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
 
     /** An empty HelloBatch to every peer ({@link Links#warmUp}): it tells no group anything. */
     public List<CompletableFuture<String>> warmUp(long maxMs) {
-        return links.<HelloBatchReply>warmUp(maxMs, (to, out) -> PeerServiceGrpc.newStub(links.channel(to))
-                .withDeadlineAfter(maxMs, TimeUnit.MILLISECONDS).helloBatch(HelloBatchRequest.getDefaultInstance(), out));
+        return links.<HelloBatchReply>warmUp(maxMs,
+                (to, out) -> stub(to, maxMs).helloBatch(HelloBatchRequest.getDefaultInstance(), out));
     }
 
     @Override
