@@ -37,8 +37,14 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
     static final int OUTPUT_LIMIT = 8 * 1024;
     static final int LOG_OUTPUT_LIMIT = 500;
     static final long TERM_GRACE_MS = 2_000;
-    /** Hooks running at once, at most; a hook's timeout counts from its start, not from its queueing. */
-    static final int MAX_CONCURRENT = 16;
+    /**
+     * Hooks running at once, at most, on a host of this many CPUs: twice the CPUs, at least 4
+     * and at most 16 (Pacemaker's node-action-limit is 2 x cores, at least 4). A hook's timeout
+     * counts from its start, not from its queueing.
+     */
+    static int concurrency(int cpus) {
+        return Math.min(16, Math.max(4, 2 * cpus));
+    }
 
     /**
      * One group's hooks: the argv of each configured kind (argv[0] is the executable), the
@@ -78,10 +84,12 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
         this.self = self;
         this.role = HookEnvironment.role(role);
         AtomicInteger n = new AtomicInteger();
-        // At most MAX_CONCURRENT hooks at once, the rest queued in order, never refused: an agent
-        // of 10,000 groups runs a release hook for each at start (it cannot know whether it held
-        // the IP), and 10,000 processes at once stall the host for minutes. Idle threads go.
-        this.workers = new ThreadPoolExecutor(MAX_CONCURRENT, MAX_CONCURRENT, 30, TimeUnit.SECONDS,
+        // A few hooks at once, the rest queued in order, never refused: an agent of 10,000 groups
+        // runs a release hook for each at start (it cannot know whether it held the IP). Were
+        // more processes than cores running, the agent's own threads would wait behind them and
+        // answer probes late, so its leases would lapse and start more hooks. Idle threads go.
+        int max = concurrency(Runtime.getRuntime().availableProcessors());
+        this.workers = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "vigil-hook-" + n.incrementAndGet());
                     t.setDaemon(true);
@@ -131,6 +139,11 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
             log(call, r, 0);
             once.accept(r);
         }
+    }
+
+    /** How many hooks may run at once. */
+    int concurrency() {
+        return workers.getMaximumPoolSize();
     }
 
     /** Stops the workers; running hooks are killed and report RETRYABLE, and so do those still waiting. */

@@ -105,7 +105,7 @@ class ProcessHookRunnerTest {
         Path running = Files.createDirectory(dir.resolve("running"));
         Path s = script("count.sh", "touch \"$1/$$\"; ls \"$1\" | wc -l >> \"$1.max\"; sleep 0.05; rm \"$1/$$\"");
         ProcessHookRunner r = runner(hooks(HookKind.RELEASE, 10_000, s.toString(), running.toString()));
-        int n = ProcessHookRunner.MAX_CONCURRENT * 3;
+        int n = r.concurrency() * 3;
         List<CompletableFuture<HookResult>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CompletableFuture<HookResult> f = new CompletableFuture<>();
@@ -117,14 +117,20 @@ class ProcessHookRunnerTest {
         }
         int most = Files.readAllLines(dir.resolve("running.max")).stream().mapToInt(l -> Integer.parseInt(l.trim()))
                 .max().orElseThrow();
-        assertTrue(most <= ProcessHookRunner.MAX_CONCURRENT, most + " hooks ran at once");
+        assertTrue(most <= r.concurrency(), most + " hooks ran at once, the bound is " + r.concurrency());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 4", "2, 4", "3, 6", "8, 16", "64, 16"})
+    void atMostTwiceTheCpusRunAtOnceButAlwaysFourAndNeverMoreThanSixteen(int cpus, int expected) {
+        assertEquals(expected, ProcessHookRunner.concurrency(cpus));
     }
 
     @Test
     void hooksStillWaitingWhenTheRunnerClosesReportRetryable() throws Exception {
         Path s = script("block.sh", "sleep 30");
         ProcessHookRunner r = runner(hooks(HookKind.RELEASE, 60_000, s.toString()));
-        for (int i = 0; i < ProcessHookRunner.MAX_CONCURRENT; i++) {
+        for (int i = 0; i < r.concurrency(); i++) {
             r.run(call(HookKind.RELEASE), res -> { });
         }
         CompletableFuture<HookResult> waiting = new CompletableFuture<>();
