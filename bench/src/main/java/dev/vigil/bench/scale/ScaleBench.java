@@ -47,6 +47,10 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(names = "--agents", defaultValue = "2", description = "agents sharing the groups, in pairs (default: ${DEFAULT-VALUE})")
     int agents;
 
+    @Option(names = "--pin", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "watchers on all CPUs but the last, agents and their hooks on the last, as on other hosts (default: ${DEFAULT-VALUE})")
+    boolean pin;
+
     @Option(names = "--jvm-opts", defaultValue = "", description = "JVM options of the watchers and agents, space-separated")
     String jvmOpts;
 
@@ -62,13 +66,13 @@ public final class ScaleBench implements Callable<Integer> {
         Path vigil = jar != null ? jar : root.resolve("coordinator/target/vigil.jar");
         List<String> opts = jvmOpts.isBlank() ? List.of() : Arrays.asList(jvmOpts.trim().split("\\s+"));
         Results results = new Results("scale", Results.defaultDir()).param("groups", groups)
-                .param("duration_s", duration.toSeconds()).param("warmup_s", warmup.toSeconds()).param("agents", agents)
+                .param("duration_s", duration.toSeconds()).param("warmup_s", warmup.toSeconds()).param("agents", agents).param("pin", pin)
                 .param("jvm_opts", jvmOpts).param("probe_interval_ms", 1000).param("down_after_ms", 5000);
         System.out.printf("scale: %s groups, %d s each after %d s warm-up, %d agents, load average %s%n", groups,
                 duration.toSeconds(), warmup.toSeconds(), agents, Results.loadAverage());
         for (int n : groups) {
             Path dir = Files.createTempDirectory("vigil-scale-" + n + "-");
-            try (ScaleCluster c = new ScaleCluster(dir, n, agents)) {
+            try (ScaleCluster c = new ScaleCluster(dir, n, agents, pin)) {
                 new ScaleRun(c, n, warmup, duration).run(vigil, opts).forEach(results::add);
             } catch (IllegalStateException e) {
                 // one group count that cannot run (watchers that never answer) must not lose the others

@@ -17,7 +17,12 @@ import java.util.Map;
  * agents that each serve many groups, and one group, {@value #KILL_GROUP}, whose primary has
  * an agent to itself so that it can be killed without touching the others. Every group has its
  * own floating IP from 198.18.0.0/15 (the benchmarking range) that is never configured: the
- * acquire and release hooks only append a line to {@code hooks.log}.
+ * acquire and release hooks only append a line to {@code hooks.log}, one {@code sh} process each
+ * (the agents' own logs time every hook run).
+ *
+ * <p>With {@code pin}, the watchers run on every CPU but the last and the agents (with their
+ * hook processes) on the last, as if they were on other hosts: what is measured is what a
+ * watcher needs, not how it fares against a storm of hook processes on its own cores.
  */
 final class ScaleCluster implements AutoCloseable {
     static final String KILL_GROUP = "gkill";
@@ -29,8 +34,11 @@ final class ScaleCluster implements AutoCloseable {
     private final Map<String, Integer> agentPorts = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
-    ScaleCluster(Path dir, int groups, int agents) throws IOException {
+    private final boolean pin;
+
+    ScaleCluster(Path dir, int groups, int agents, boolean pin) throws IOException {
         this.dir = dir;
+        this.pin = pin;
         List<Integer> ports = freePorts(WATCHERS.size() + agents + 1);
         int p = 0;
         for (String w : WATCHERS) {
@@ -43,7 +51,7 @@ final class ScaleCluster implements AutoCloseable {
         Files.createDirectories(dir.resolve("state"));
         Path hook = dir.resolve("record-hook.sh");
         Files.writeString(hook, "#!/bin/sh\n# Records the hook call; configures nothing.\n"
-                + "echo \"$(date +%s.%N) $1 $VIGIL_GROUP $VIGIL_TERM $VIGIL_FLOATING_IP\" >> '" + dir.resolve("hooks.log") + "'\n");
+                + "echo \"$1 $VIGIL_GROUP $VIGIL_TERM $VIGIL_FLOATING_IP\" >> '" + dir.resolve("hooks.log") + "'\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(config(), clusterFile(groups, agents, hook));
     }
@@ -86,18 +94,27 @@ final class ScaleCluster implements AutoCloseable {
         y.append("]}\n");
     }
 
-    /** Starts every agent, then every watcher, each as {@code java [jvmOpts] -jar jar ...} logging to its own file. */
+    /**
+     * Starts every agent, then every watcher, each as {@code java [jvmOpts] -jar jar ...} logging
+     * to its own file, under {@code taskset} if pinned.
+     */
     void start(Path jar, List<String> jvmOpts) throws IOException {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (pin && cpus < 2) {
+            throw new IllegalStateException("--pin needs at least 2 CPUs, this machine has " + cpus);
+        }
+        String agentCpus = String.valueOf(cpus - 1);
+        String watcherCpus = cpus == 2 ? "0" : "0-" + (cpus - 2);
         for (String n : agentPorts.keySet()) {
-            start(n, jar, jvmOpts, "agent", "--node", n);
+            start(n, agentCpus, jar, jvmOpts, "agent", "--node", n);
         }
         for (String w : WATCHERS) {
-            start(w, jar, jvmOpts, "watcher", "--id", w);
+            start(w, watcherCpus, jar, jvmOpts, "watcher", "--id", w);
         }
     }
 
-    private void start(String id, Path jar, List<String> jvmOpts, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java"));
+    private void start(String id, String cpus, Path jar, List<String> jvmOpts, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(pin ? List.of("taskset", "-c", cpus, "java") : List.of("java"));
         cmd.addAll(jvmOpts);
         cmd.addAll(List.of("-jar", jar.toString(), args[0], "--config", config().toString(), args[1], args[2]));
         processes.put(id, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(id).toFile()).start());

@@ -16,7 +16,7 @@ final class ScaleRun {
     private static final long DOWN_AFTER_MS = 5_000;
     private static final long FAILOVER_WAIT_MS = 60_000;
     private static final long QUIET_MS = 10_000;
-    private static final long SETTLE_MAX_MS = 120_000;
+    private static final long SETTLE_MAX_MS = 600_000;
 
     private final ScaleCluster c;
     private final int groups;
