@@ -4,11 +4,13 @@ import dev.vigil.core.ProtocolException;
 import dev.vigil.proto.v1.CallError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,12 +69,17 @@ final class Calls {
     /**
      * Runs {@code each} over {@code items} on the core thread, {@value #CHUNK} per task so that
      * a large batch never holds up the timers due meanwhile for long, then {@code done} with
-     * the results in order, on the core thread. {@code each} must not throw.
+     * the results in order, on the core thread; or stops, without {@code done}, at the first
+     * task that finds {@code abandoned} true. {@code each} must not throw.
      */
-    static <I, R> void chunked(Executor core, List<I> items, Function<I, R> each, Consumer<List<R>> done) {
+    static <I, R> void chunked(Executor core, List<I> items, BooleanSupplier abandoned, Function<I, R> each,
+            Consumer<List<R>> done) {
         List<R> results = new ArrayList<>(items.size());
         Runnable[] step = new Runnable[1];
         step[0] = () -> {
+            if (abandoned.getAsBoolean()) {
+                return;
+            }
             int end = Math.min(items.size(), results.size() + CHUNK);
             for (int i = results.size(); i < end; i++) {
                 results.add(each.apply(items.get(i)));
@@ -86,11 +93,17 @@ final class Calls {
         core.execute(step[0]);
     }
 
-    /** A batch's answer: {@code each} turns one item into its result; a failed item becomes its {@link CallError}. */
+    /**
+     * A batch's answer: {@code each} turns one item into its result; a failed item becomes its
+     * {@link CallError}. A batch whose caller has gone (its deadline passed, or it cancelled) is
+     * dropped at the next chunk: an overloaded process that kept working through the batches
+     * nobody waits for any more would only fall further behind, its memory filling with them.
+     */
     static <I, R, T> void batch(Executor core, StreamObserver<T> out, List<I> items, Function<I, R> each,
             Function<CallError, R> failed, Function<List<R>, T> reply) {
+        BooleanSupplier gone = out instanceof ServerCallStreamObserver<T> s ? s::isCancelled : () -> false;
         try {
-            chunked(core, items, item -> {
+            chunked(core, items, gone, item -> {
                 try {
                     return each.apply(item);
                 } catch (RuntimeException e) {

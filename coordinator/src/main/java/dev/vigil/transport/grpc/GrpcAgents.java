@@ -96,7 +96,7 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
             links.invalid(node, "ProbeBatch", m.getResultsCount() + " results for " + batch.size() + " probes");
             return;
         }
-        Calls.chunked(core, IntStream.range(0, batch.size()).boxed().toList(), i -> {
+        Calls.chunked(core, IntStream.range(0, batch.size()).boxed().toList(), () -> false, i -> {
             ProbeResult r = m.getResults(i);
             if (r.hasError()) {
                 links.refused(node, "Probe", r.getError());

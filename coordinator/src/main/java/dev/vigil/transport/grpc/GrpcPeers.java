@@ -109,7 +109,7 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
             links.invalid(from, "HelloBatch", m.getResultsCount() + " results for " + batch.size() + " hellos");
             return;
         }
-        Calls.chunked(core, IntStream.range(0, batch.size()).boxed().toList(), i -> {
+        Calls.chunked(core, IntStream.range(0, batch.size()).boxed().toList(), () -> false, i -> {
             HelloResult r = m.getResults(i);
             Pending p = batch.get(i);
             if (r.hasError()) {
