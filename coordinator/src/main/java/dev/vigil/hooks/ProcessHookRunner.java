@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,24 +74,29 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
     private final String self;
     private final String role;
     private final ThreadPoolExecutor workers;
+    private final AtomicLong order = new AtomicLong();
 
     /**
      * @param self the node (role "agent") or watcher (role "leader") running the hooks
      * @param role "agent" for hooks on the node itself, "leader" for those a leading watcher runs
      */
     public ProcessHookRunner(Map<GroupId, GroupHooks> hooks, Executor callbackExecutor, String self, String role) {
+        this(hooks, callbackExecutor, self, role, concurrency(Runtime.getRuntime().availableProcessors()));
+    }
+
+    ProcessHookRunner(Map<GroupId, GroupHooks> hooks, Executor callbackExecutor, String self, String role, int max) {
         this.hooks = Map.copyOf(hooks);
         this.callbacks = Objects.requireNonNull(callbackExecutor, "callbackExecutor");
         this.self = self;
         this.role = HookEnvironment.role(role);
         AtomicInteger n = new AtomicInteger();
-        // A few hooks at once, the rest queued in order, never refused: an agent of 10,000 groups
-        // runs a release hook for each at start (it cannot know whether it held the IP). Were
-        // more processes than cores running, the agent's own threads would wait behind them and
-        // answer probes late, so its leases would lapse and start more hooks. Idle threads go.
-        int max = concurrency(Runtime.getRuntime().availableProcessors());
+        // A few hooks at once, the rest queued (by urgency, then in order), never refused: an
+        // agent of 10,000 groups runs a release hook for each at start (it cannot know whether
+        // it held the IP). Were many more processes than cores running, the agent's own threads
+        // would wait behind them and answer probes late, so its leases would lapse and start
+        // more hooks. Idle threads go.
         this.workers = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+                new PriorityBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "vigil-hook-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -119,7 +125,7 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
             return;
         }
         try {
-            workers.execute(new Queued(() -> {
+            workers.execute(new Queued(urgency(call.kind()), order.incrementAndGet(), () -> {
                 long start = System.nanoTime();
                 HookResult r;
                 try {
@@ -156,11 +162,30 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
         }
     }
 
-    /** A hook waiting for a worker, and what to report if it never gets one. */
-    private record Queued(Runnable body, Runnable abandon) implements Runnable {
+    /**
+     * Which waiting hook gets the next free worker: those that let go (release, demote,
+     * fence) before those that take over (promote, acquire), and notify last. A release after
+     * a lapsed lease is what keeps two hosts from holding the IP; it must not wait behind a
+     * start-up's promotions or a slow webhook.
+     */
+    static int urgency(HookKind kind) {
+        return switch (kind) {
+            case RELEASE, DEMOTE, FENCE -> 0;
+            case PROMOTE, ACQUIRE -> 1;
+            case NOTIFY -> 2;
+        };
+    }
+
+    /** A hook waiting for a worker, and what to report if it never gets one; ordered by urgency, then arrival. */
+    private record Queued(int urgency, long order, Runnable body, Runnable abandon) implements Runnable, Comparable<Queued> {
         @Override
         public void run() {
             body.run();
+        }
+
+        @Override
+        public int compareTo(Queued o) {
+            return urgency != o.urgency ? Integer.compare(urgency, o.urgency) : Long.compare(order, o.order);
         }
     }
 

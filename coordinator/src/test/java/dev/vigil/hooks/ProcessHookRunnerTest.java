@@ -118,6 +118,36 @@ class ProcessHookRunnerTest {
         int most = Files.readAllLines(dir.resolve("running.max")).stream().mapToInt(l -> Integer.parseInt(l.trim()))
                 .max().orElseThrow();
         assertTrue(most <= r.concurrency(), most + " hooks ran at once, the bound is " + r.concurrency());
+        assertEquals(ProcessHookRunner.concurrency(Runtime.getRuntime().availableProcessors()), r.concurrency());
+    }
+
+    @Test
+    void waitingHooksRunLettingGoFirstThenTakingOverThenNotify() throws Exception {
+        // One worker, held by a first hook until "go" exists; the rest queue up meanwhile.
+        Path order = dir.resolve("order");
+        Path go = dir.resolve("go");
+        Path s = script("ordered.sh", "while [ ! -e \"$2\" ]; do sleep 0.01; done; echo \"$VIGIL_EVENT\" >> \"$1\"");
+        Map<HookKind, List<String>> argv = new EnumMap<>(HookKind.class);
+        for (HookKind k : HookKind.values()) {
+            argv.put(k, List.of(s.toString(), order.toString(), go.toString()));
+        }
+        var r = new ProcessHookRunner(Map.of(WEB, new GroupHooks(argv, 10_000, "10.0.0.100", 24, "eth0")), callbacks,
+                "n1", "agent", 1);
+        runners.add(r);
+        List<CompletableFuture<HookResult>> results = new ArrayList<>();
+        for (HookKind k : List.of(HookKind.NOTIFY, HookKind.NOTIFY, HookKind.ACQUIRE, HookKind.PROMOTE,
+                HookKind.RELEASE, HookKind.FENCE, HookKind.DEMOTE)) {
+            CompletableFuture<HookResult> f = new CompletableFuture<>();
+            r.run(call(k), f::complete);
+            results.add(f);
+            Thread.sleep(k == HookKind.NOTIFY && results.size() == 1 ? 300 : 0); // the first one has the worker
+        }
+        Files.createFile(go);
+        for (CompletableFuture<HookResult> f : results) {
+            assertEquals(Outcome.OK, f.get(30, TimeUnit.SECONDS).outcome());
+        }
+        assertEquals(List.of("notify", "release", "fence", "demote", "acquire", "promote", "notify"),
+                Files.readAllLines(order), "the first ran at once; then by urgency, in arrival order within one");
     }
 
     @ParameterizedTest

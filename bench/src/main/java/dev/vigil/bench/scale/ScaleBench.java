@@ -64,6 +64,11 @@ public final class ScaleBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("vigil.bench.root", "."));
         Path vigil = jar != null ? jar : root.resolve("coordinator/target/vigil.jar");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (pin && cpus < 2) {
+            System.err.println("scale: --pin needs at least 2 CPUs and this machine has " + cpus + "; run with --no-pin");
+            return 2;
+        }
         List<String> opts = jvmOpts.isBlank() ? List.of() : Arrays.asList(jvmOpts.trim().split("\\s+"));
         Results results = new Results("scale", Results.defaultDir()).param("groups", groups)
                 .param("duration_s", duration.toSeconds()).param("warmup_s", warmup.toSeconds()).param("agents", agents).param("pin", pin)

@@ -100,9 +100,6 @@ final class ScaleCluster implements AutoCloseable {
      */
     void start(Path jar, List<String> jvmOpts) throws IOException {
         int cpus = Runtime.getRuntime().availableProcessors();
-        if (pin && cpus < 2) {
-            throw new IllegalStateException("--pin needs at least 2 CPUs, this machine has " + cpus);
-        }
         String agentCpus = String.valueOf(cpus - 1);
         String watcherCpus = cpus == 2 ? "0" : "0-" + (cpus - 2);
         for (String n : agentPorts.keySet()) {

@@ -101,7 +101,11 @@ final class Calls {
      */
     static <I, R, T> void batch(Executor core, StreamObserver<T> out, List<I> items, Function<I, R> each,
             Function<CallError, R> failed, Function<List<R>, T> reply) {
-        BooleanSupplier gone = out instanceof ServerCallStreamObserver<T> s ? s::isCancelled : () -> false;
+        BooleanSupplier gone = () -> false;
+        if (out instanceof ServerCallStreamObserver<T> s) {
+            s.setOnCancelHandler(() -> { }); // an answer racing the cancellation is dropped, not thrown
+            gone = s::isCancelled;
+        }
         try {
             chunked(core, items, gone, item -> {
                 try {
