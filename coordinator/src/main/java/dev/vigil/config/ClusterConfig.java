@@ -2,28 +2,34 @@ package dev.vigil.config;
 
 import dev.vigil.core.GroupId;
 import dev.vigil.core.WatcherId;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The protocol's view of the cluster file: the voting watchers and the groups they guard. The
  * same on every host. Votes and leases are counted against {@link #watchers()}, never against
- * the watchers merely seen.
+ * the watchers merely seen. Groups are found by id in constant time: a watcher looks one up
+ * for every probe it batches.
  */
-public record ClusterConfig(List<WatcherId> watchers, List<GroupConfig> groups) {
-    public ClusterConfig {
-        watchers = List.copyOf(watchers);
-        groups = List.copyOf(groups);
+public final class ClusterConfig {
+    private final List<WatcherId> watchers;
+    private final List<GroupConfig> groups;
+    private final Map<GroupId, GroupConfig> byId = new HashMap<>();
+
+    public ClusterConfig(List<WatcherId> watchers, List<GroupConfig> groups) {
+        this.watchers = List.copyOf(watchers);
+        this.groups = List.copyOf(groups);
         if (watchers.isEmpty()) {
             throw new IllegalArgumentException("watchers: at least one watcher is needed");
         }
         if (new HashSet<>(watchers).size() != watchers.size()) {
             throw new IllegalArgumentException("watchers: duplicate watcher id in " + watchers);
         }
-        var ids = new HashSet<GroupId>();
         for (GroupConfig g : groups) {
-            if (!ids.add(g.id())) {
+            if (byId.put(g.id(), g) != null) {
                 throw new IllegalArgumentException("groups: duplicate group " + g.id());
             }
             if (g.quorum() > watchers.size()) {
@@ -31,6 +37,14 @@ public record ClusterConfig(List<WatcherId> watchers, List<GroupConfig> groups) 
                         + " is larger than the number of watchers (" + watchers.size() + ")");
             }
         }
+    }
+
+    public List<WatcherId> watchers() {
+        return watchers;
+    }
+
+    public List<GroupConfig> groups() {
+        return groups;
     }
 
     /** A strict majority of the configured watchers: what a lease and an election both need. */
@@ -44,11 +58,6 @@ public record ClusterConfig(List<WatcherId> watchers, List<GroupConfig> groups) 
     }
 
     public Optional<GroupConfig> group(GroupId id) {
-        for (GroupConfig g : groups) {
-            if (g.id().equals(id)) {
-                return Optional.of(g);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byId.get(id));
     }
 }

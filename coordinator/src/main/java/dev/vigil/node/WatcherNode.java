@@ -2,7 +2,6 @@ package dev.vigil.node;
 
 import dev.vigil.config.ClusterFile;
 import dev.vigil.config.ClusterConfig;
-import dev.vigil.core.GroupId;
 import dev.vigil.core.WatcherId;
 import dev.vigil.election.VoteRule;
 import dev.vigil.failover.HookKind;
@@ -20,7 +19,6 @@ import dev.vigil.watcher.Watcher;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +70,8 @@ public final class WatcherNode implements AutoCloseable {
         var agentEndpoints = new LinkedHashMap<dev.vigil.core.NodeId, Endpoint>();
         file.agents().forEach((n, hp) -> agentEndpoints.put(n, Wiring.endpoint(hp)));
         var peers = new GrpcPeers(others, tls, core, 1_000);
-        // Looked up for every probe of every batch: a map, not a scan of the groups (at 5,000
-        // groups the scan took 70% of a watcher's CPU).
-        Map<GroupId, Long> probeTimeouts = new HashMap<>();
-        protocol.groups().forEach(g -> probeTimeouts.put(g.id(), g.timings().probeTimeoutMs()));
-        var agents = new GrpcAgents(agentEndpoints, tls, core, g -> probeTimeouts.getOrDefault(g, 1_000L), 30_000);
+        var agents = new GrpcAgents(agentEndpoints, tls, core,
+                g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L), 30_000);
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core,
                 id.value(), "leader");
         var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));

@@ -4,7 +4,6 @@ import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupConfig;
 import dev.vigil.config.NodeConfig;
 import dev.vigil.core.Event;
-import dev.vigil.core.GroupId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
 import dev.vigil.node.EventLog;
@@ -22,9 +21,7 @@ import dev.vigil.watcher.Watcher;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import dev.vigil.time.TimerLag;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,7 +31,6 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     private final WatcherId self;
     private final Watcher watcher;
     private final ClusterConfig cluster;
-    private final Map<GroupId, GroupConfig> groups = new HashMap<>();
     private final Executor core;
     private final EventLog events;
     private final GrpcPeers peers;
@@ -45,7 +41,6 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
         this.self = self;
         this.watcher = watcher;
         this.cluster = cluster;
-        cluster.groups().forEach(g -> groups.put(g.id(), g)); // Status looks up every group: not a scan each
         this.core = core;
         this.events = events;
         this.peers = peers;
@@ -168,11 +163,8 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     }
 
     private GroupConfig group(String id) {
-        GroupConfig g = groups.get(Convert.group(id));
-        if (g == null) {
-            throw new ProtocolException(ProtocolException.Code.UNKNOWN_GROUP, "unknown group " + id);
-        }
-        return g;
+        return cluster.group(Convert.group(id)).orElseThrow(
+                () -> new ProtocolException(ProtocolException.Code.UNKNOWN_GROUP, "unknown group " + id));
     }
 
     static EventMsg msg(EventLog.Entry entry) {
