@@ -249,25 +249,30 @@ held_exactly() {
 
 # ---- announcements ----------------------------------------------------------------------
 
-# arping_variant: "habets" (Debian package arping), "iputils" (iputils-arping) or "".
-# The two disagree on flags: Habets' -i is the interface and -A means "only count matching
-# replies"; iputils' -i is the interval, -I the interface and -A is ARP-reply mode.
+# arping_variant: sets VARIANT to "habets" (Debian package arping), "iputils" (iputils-arping)
+# or "" (none, or neither). The two disagree on flags: Habets' -i is the interface and -A means
+# "only count matching replies"; iputils' -i is the interval, -I the interface and -A is
+# ARP-reply mode.
+VARIANT=""
 arping_variant() {
     local v
+    VARIANT=""
     command -v arping >/dev/null 2>&1 || return 0
     v=$(arping -V 2>&1 || true)
     case $v in
-        *iputils*) echo iputils ;;
-        *Habets*) echo habets ;;
+        *iputils*) VARIANT=iputils ;;
+        *Habets*) VARIANT=habets ;;
     esac
 }
 
-# announce: one burst for the address; prints what it did (or why not) on stdout and
-# returns non-zero if nothing was announced.
+# announce: one burst for the address; sets ANNOUNCED to what it did (or why not) and returns
+# non-zero if nothing was announced. It runs in the script itself, not in a $(...) subshell:
+# on a busy host every fork delays the burst.
+ANNOUNCED=""
 announce() {
-    local variant out rc=0
+    local out rc=0
     local -a cmd
-    ((count > 0)) || { echo "not announced (count 0)"; return 0; }
+    ((count > 0)) || { ANNOUNCED="not announced (count 0)"; return 0; }
     if [[ $family == 6 ]]; then
         # Unsolicited NA (override flag, target link-layer address) to all-nodes, with
         # ndsend ADDR IF if installed, else ndptool (Debian package libndp-tools).
@@ -279,54 +284,61 @@ announce() {
             tool=ndptool
             cmd=(ndptool -t na -U -i "$iface" -T "$ip_addr" send)
         else
-            echo "not announced: neither ndsend nor ndptool (libndp-tools) is installed, neighbours learn the new address by neighbour discovery"
+            ANNOUNCED="not announced: neither ndsend nor ndptool (libndp-tools) is installed, neighbours learn the new address by neighbour discovery"
             return 1
         fi
         for ((i = 0; i < count; i++)); do
             if out=$("${cmd[@]}" 2>&1); then sent=$((sent + 1)); fi
         done
         if ((sent == 0)); then
-            echo "announce failed: $tool: ${out//$'\n'/ }"
+            ANNOUNCED="announce failed: $tool: ${out//$'\n'/ }"
             return 1
         fi
-        echo "announced ($sent unsolicited NA via $tool)"
+        ANNOUNCED="announced ($sent unsolicited NA via $tool)"
         return 0
     fi
-    variant=$(arping_variant)
-    case $variant in
-        habets)
-            # -S ADDR: without it Habets' arping sends the interface's primary address as the
-            # sender, and neighbours learn nothing about the floating IP. -U broadcasts; -P
-            # sends replies instead of requests. It exits 1 when nothing answers (always, for
-            # unsolicited ARP), so success is judged by "N packets transmitted". -W 0.001: the
-            # burst goes out back to back (as keepalived's GARPs do by default) and the hook
-            # returns in milliseconds; -W is also how long it waits after the last packet, so
-            # 0.05 cost the failover 150 ms. The repeat burst covers a lost packet.
-            cmd=(arping -U -S "$ip_addr" -i "$iface" -c "$count" -W 0.001)
-            [[ $arp_mode == reply ]] && cmd+=(-P)
-            ;;
+    # Habets' arping first, without asking which arping this is: an `arping -V` costs the
+    # clients 10-20 ms more. Every other arping refuses -S and sends nothing.
+    # -S ADDR: without it Habets' arping sends the interface's primary address as the sender,
+    # and neighbours learn nothing about the floating IP. -U broadcasts; -P sends replies
+    # instead of requests. It exits 1 when nothing answers (always, for unsolicited ARP), so
+    # success is judged by "N packets transmitted". -W 0.001: the burst goes out back to back
+    # (as keepalived's GARPs do by default) and the hook returns in milliseconds; -W is also
+    # how long it waits after the last packet, so 0.05 cost the failover 150 ms. The repeat
+    # burst covers a lost packet.
+    local what="gratuitous ARP"
+    [[ $arp_mode == reply ]] && what="gratuitous ARP reply"
+    cmd=(arping -U -S "$ip_addr" -i "$iface" -c "$count" -W 0.001)
+    [[ $arp_mode == reply ]] && cmd+=(-P)
+    if command -v arping >/dev/null 2>&1; then
+        out=$("${cmd[@]}" "$ip_addr" 2>&1) || rc=$?
+        if [[ $out =~ (^|$'\n')$count\ packets\ transmitted ]]; then
+            ANNOUNCED="announced ($count $what)"
+            return 0
+        fi
+    fi
+    arping_variant
+    case $VARIANT in
+        habets) ;; # it failed: $out says why
         iputils)
             # iputils' -i takes whole seconds only and hangs with -i 0, so its default of one
             # second between packets stays: a burst of N takes N seconds. -w caps it.
             if [[ $arp_mode == reply ]]; then cmd=(arping -A); else cmd=(arping -U); fi
-            cmd+=(-I "$iface" -s "$ip_addr" -c "$count" -w $((count + 2)))
+            cmd+=(-I "$iface" -s "$ip_addr" -c "$count" -w $((count + 2)) "$ip_addr")
+            rc=0
+            out=$("${cmd[@]}" 2>&1) || rc=$?
+            if [[ $rc == 0 || $out =~ Sent\ $count\ probe ]]; then
+                ANNOUNCED="announced ($count $what)"
+                return 0
+            fi
             ;;
         *)
-            echo "not announced: no usable arping (install the arping package)"
+            ANNOUNCED="not announced: no usable arping (install the arping package)"
             return 1
             ;;
     esac
-    cmd+=("$ip_addr")
-    out=$("${cmd[@]}" 2>&1) || rc=$?
-    if [[ $variant == habets && $out =~ (^|$'\n')$count\ packets\ transmitted ]] ||
-        [[ $variant == iputils && ($rc == 0 || $out =~ Sent\ $count\ probe) ]]; then
-        local what="gratuitous ARP"
-        [[ $arp_mode == reply ]] && what="gratuitous ARP reply"
-        echo "announced ($count $what)"
-        return 0
-    fi
     out=${out//$'\n'/ }
-    echo "announce failed: arping exit $rc: ${out:0:300}"
+    ANNOUNCED="announce failed: arping exit $rc: ${out:0:300}"
     return 1
 }
 
@@ -339,8 +351,8 @@ repeat_in_background() {
         sleep "$repeat_after"
         query_held
         if held_exactly; then
-            if ! msg=$(announce) && command -v logger >/dev/null 2>&1; then
-                logger -t "$PROG" -- "repeat burst for $ip_addr on $iface: $msg" || true
+            if ! announce && command -v logger >/dev/null 2>&1; then
+                logger -t "$PROG" -- "repeat burst for $ip_addr on $iface: $ANNOUNCED" || true
             fi
         fi
     ) </dev/null >/dev/null 2>&1 &
@@ -353,43 +365,64 @@ log() {
 
 # ---- actions ----------------------------------------------------------------------------
 
-do_acquire() {
-    local state other="" p err msg rc=0
-    query_held
+# The address goes on first and is asked about only when that fails, or after the announcement:
+# every `ip` costs 10-20 ms, and each one before the gratuitous ARP keeps clients away longer.
+# conflict: the address is on the interface with other prefixes only (in HELD); exits 2.
+conflict() {
+    local p other=""
     for p in "${HELD[@]}"; do
         [[ $p == "$prefix" ]] || other+="${other:+, }/$p"
     done
-    if held_exactly; then
-        state="already present"
-    elif [[ -n $other ]]; then
-        log "already on $iface with prefix $other, not /$prefix: remove it or fix the configuration"
-        exit 2
+    log "already on $iface with prefix $other, not /$prefix: remove it or fix the configuration"
+    exit 2
+}
+
+do_acquire() {
+    local state err rc=0
+    if [[ $family == 4 ]]; then
+        err=$(ip -4 addr add "$ip_addr/$prefix" dev "$iface" label "$label" 2>&1) || rc=$?
     else
-        if [[ $family == 4 ]]; then
-            err=$(ip -4 addr add "$ip_addr/$prefix" dev "$iface" label "$label" 2>&1) || rc=$?
+        # nodad: without it the address stays "tentative" (unusable) for the duration of
+        # duplicate address detection, about a second, and if DAD sees the old holder
+        # still answering during a takeover it is marked "dadfailed" and never becomes
+        # usable. Vigil's quorum and fencing, not DAD, keep the address unique.
+        # preferred_lft 0: the address is deprecated, so it receives traffic normally but
+        # is never chosen as the source of this host's own outgoing connections, which
+        # would break when the address moves away.
+        err=$(ip -6 addr add "$ip_addr/$prefix" dev "$iface" nodad preferred_lft 0 2>&1) || rc=$?
+    fi
+    if ((rc == 0)); then
+        state="added"
+        [[ $family == 6 ]] && state="added (nodad)"
+    else
+        query_held
+        if held_exactly; then
+            state="already present"
+        elif ((${#HELD[@]} > 0)); then
+            conflict
         else
-            # nodad: without it the address stays "tentative" (unusable) for the duration of
-            # duplicate address detection, about a second, and if DAD sees the old holder
-            # still answering during a takeover it is marked "dadfailed" and never becomes
-            # usable. Vigil's quorum and fencing, not DAD, keep the address unique.
-            # preferred_lft 0: the address is deprecated, so it receives traffic normally but
-            # is never chosen as the source of this host's own outgoing connections, which
-            # would break when the address moves away.
-            err=$(ip -6 addr add "$ip_addr/$prefix" dev "$iface" nodad preferred_lft 0 2>&1) || rc=$?
-        fi
-        if ((rc != 0)); then
             no_such_interface
             log "ip addr add failed (exit $rc): ${err//$'\n'/ }"
             exit 1
         fi
-        state="added"
-        [[ $family == 6 ]] && state="added (nodad)"
     fi
-    if msg=$(announce); then
-        log "$state, $msg"
+    if announce; then
+        state+=", $ANNOUNCED"
     else
-        log "$state, warning: $msg (the address is up)"
+        state+=", warning: $ANNOUNCED (the address is up)"
     fi
+    # Linux takes an IPv4 address a second time with another prefix instead of refusing it
+    # (IPv6 refuses), so such a conflict shows only now: ours comes off again. The host held
+    # the address already, so the announcement told neighbours nothing new.
+    if [[ $family == 4 && $state == added* ]]; then
+        query_held
+        if ((${#HELD[@]} > 1)); then
+            ip -4 addr del "$ip_addr/$prefix" dev "$iface" >/dev/null 2>&1 || true
+            query_held
+            conflict
+        fi
+    fi
+    log "$state"
     if ((count > 0)) && [[ $repeat_after != 0 && ! $repeat_after =~ ^0\.0*$ ]]; then
         repeat_in_background
     fi

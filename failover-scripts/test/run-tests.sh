@@ -264,8 +264,8 @@ vip4 release
 # The same address held with another prefix is a configuration conflict, not "held".
 ip -n "$NSA" addr add "$V4/25" dev "$IFA"
 vip4 acquire --repeat-after 0
-rc_is 2 && err_has "already on $IFA with prefix /25, not /24"
-verdict $? "acquire with the address held as /25: exit 2, names both prefixes" "want rc 2"
+rc_is 2 && err_has "already on $IFA with prefix /25, not /24" && [[ $(count_addr "$V4/24") == 0 ]]
+verdict $? "acquire with the address held as /25: exit 2, names both prefixes, leaves no /24" "addresses: $(addrs_a)"
 vip4 release
 rc_is 0 && err_has "removed (held as /25)" && [[ $(count_addr "$V4/25") == 0 ]]
 verdict $? "release removes the address whatever its prefix" "addresses: $(addrs_a)"
@@ -384,6 +384,11 @@ verdict $? "IPv6 release again: exit 0, 'not present'" "want rc 0"
 vip6 status
 rc_is 3 && out_is "not held"
 verdict $? "IPv6 status after release: exit 3" "want rc 3"
+ip -n "$NSA" addr add "$V6/80" dev "$IFA" nodad
+vip6 acquire --repeat-after 0
+rc_is 2 && err_has "already on $IFA with prefix /80, not /64" && [[ $(count_addr "$V6/64") == 0 ]]
+verdict $? "IPv6 acquire with the address held as /80: exit 2, names both prefixes" "addresses: $(addrs_a)"
+vip6 release
 
 # ---- 4. notify-log.sh and promote-example.sh --------------------------------------------
 
