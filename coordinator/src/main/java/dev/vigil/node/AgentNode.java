@@ -46,6 +46,7 @@ public final class AgentNode implements AutoCloseable {
         ClusterFile.HostPort at = file.agent(node).orElseThrow(() -> new IllegalArgumentException(
                 "node " + node + " is in no group of " + file.source()));
         TlsFiles tls = Wiring.tls(file, node.value());
+        Rehearsal.run(); // before anything listens: the first real failover then runs warm
         var core = new SystemScheduler();
         var events = new EventLog();
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core, node.value(), "agent");

@@ -63,6 +63,7 @@ public final class WatcherNode implements AutoCloseable {
                 "watcher " + id + " is not in " + file.source() + " (watchers: " + file.protocol().watchers() + ")"));
         ClusterConfig protocol = file.protocol();
         TlsFiles tls = Wiring.tls(file, id.value());
+        Rehearsal.run(); // before anything listens: the first real failover then runs warm
         var core = new SystemScheduler();
         var events = new EventLog();
         Map<WatcherId, Endpoint> others = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ import dev.vigil.transport.VoteRequest;
  * reaches the protocol: ids through their records, terms and stamps within range. A bad value
  * throws {@link ProtocolException} (INVALID_ARGUMENT at the edge). Empty strings stand for null.
  */
-final class Convert {
+public final class Convert {
     /** Far beyond any real term, far below overflow: a term above it is an attack or a bug. */
     static final long MAX_TERM = 1L << 48;
 
@@ -181,5 +181,25 @@ final class Convert {
             default -> AgentReply.Outcome.RETRYABLE;
         };
         return new AgentReply(o, m.getReason(), term("highest_term", m.getHighestTerm()));
+    }
+
+    // ---- rehearsal ------------------------------------------------------------------------
+
+    /**
+     * Sends each message of a failover (RequestVote and its reply, Promote, Release, every agent
+     * reply) through its conversions and its wire form once, so that a daemon loads and links
+     * that code at start rather than in its first failover. Touches nothing else.
+     */
+    public static void rehearse() throws com.google.protobuf.InvalidProtocolBufferException {
+        var g = new GroupId("rehearsal");
+        var w = new WatcherId("w1");
+        var n = new NodeId("n1");
+        domain(dev.vigil.proto.v1.VoteRequest.parseFrom(proto(new VoteRequest(g, w, 1, 1, false)).toByteArray()));
+        domain(dev.vigil.proto.v1.VoteReply.parseFrom(proto(new VoteReply(g, w, 1, true, "rehearsal")).toByteArray()));
+        domain(dev.vigil.proto.v1.PromoteRequest.parseFrom(proto(new PromoteRequest(g, n, 1, w, n)).toByteArray()));
+        domain(dev.vigil.proto.v1.ReleaseRequest.parseFrom(proto(new ReleaseRequest(g, n, 1, w, true)).toByteArray()));
+        for (AgentReply.Outcome o : AgentReply.Outcome.values()) {
+            domain(dev.vigil.proto.v1.AgentReply.parseFrom(proto(new AgentReply(o, "rehearsal", 1)).toByteArray()));
+        }
     }
 }
