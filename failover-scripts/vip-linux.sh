@@ -218,24 +218,38 @@ no_such_interface() {
 # (usually none or one). `ip ... to ADDR/maxlen` compares binary addresses, so any IPv6
 # spelling matches. A failing `ip` is retryable (exit 1), never taken for "not held".
 HELD=()
+IP_ERR=""
 query_held() {
-    local out line word
-    local -a words
+    local out
     if ! out=$(ip -"$family" -o addr show dev "$iface" to "$ip_addr/$maxlen" 2>&1); then
         no_such_interface
         log "ip addr show failed: ${out//$'\n'/ }"
         exit 1
     fi
+    parse_held "$out"
+}
+
+# parse_held OUTPUT: HELD from the lines of `ip -o addr show` in OUTPUT, and IP_ERR from the
+# other lines (ip's complaints), joined into one.
+parse_held() {
+    local line word
+    local -a words
     HELD=()
+    IP_ERR=""
     while IFS= read -r line; do
+        [[ -n $line ]] || continue
         read -r -a words <<<"$line"
-        for word in "${words[@]}"; do
-            if [[ $word == */* && $word != *[!0-9A-Fa-f.:/]* ]]; then
-                HELD+=("${word##*/}")
-                break
-            fi
-        done
-    done <<<"$out"
+        if [[ ${words[0]} =~ ^[0-9]+:$ ]]; then
+            for word in "${words[@]}"; do
+                if [[ $word == */* && $word != *[!0-9A-Fa-f.:/]* ]]; then
+                    HELD+=("${word##*/}")
+                    break
+                fi
+            done
+        else
+            IP_ERR+="${IP_ERR:+; }$line"
+        fi
+    done <<<"$1"
 }
 
 # held_exactly: after query_held, whether the address is held with the requested prefix.
@@ -365,9 +379,7 @@ log() {
 
 # ---- actions ----------------------------------------------------------------------------
 
-# The address goes on first and is asked about only when that fails, or after the announcement:
-# every `ip` costs 10-20 ms, and each one before the gratuitous ARP keeps clients away longer.
-# conflict: the address is on the interface with other prefixes only (in HELD); exits 2.
+# conflict: the address is on the interface with other prefixes too (in HELD); exits 2.
 conflict() {
     local p other=""
     for p in "${HELD[@]}"; do
@@ -377,10 +389,14 @@ conflict() {
     exit 2
 }
 
+# One `ip` before the gratuitous ARP: the add and then the address's prefixes on the interface,
+# in one batch (-force runs the second line when the first fails). Every program started costs
+# 10-20 ms on a busy host, and clients wait for the announcement.
 do_acquire() {
-    local state err rc=0
+    local state out batch rc=0 p mine=0 others=0
+    local -a add
     if [[ $family == 4 ]]; then
-        err=$(ip -4 addr add "$ip_addr/$prefix" dev "$iface" label "$label" 2>&1) || rc=$?
+        add=(addr add "$ip_addr/$prefix" dev "$iface" label "$label")
     else
         # nodad: without it the address stays "tentative" (unusable) for the duration of
         # duplicate address detection, about a second, and if DAD sees the old holder
@@ -389,40 +405,38 @@ do_acquire() {
         # preferred_lft 0: the address is deprecated, so it receives traffic normally but
         # is never chosen as the source of this host's own outgoing connections, which
         # would break when the address moves away.
-        err=$(ip -6 addr add "$ip_addr/$prefix" dev "$iface" nodad preferred_lft 0 2>&1) || rc=$?
+        add=(addr add "$ip_addr/$prefix" dev "$iface" nodad preferred_lft 0)
+    fi
+    # Every value in these two lines was checked above: none holds a space or a quote.
+    batch="${add[*]}"$'\n'"addr show dev $iface to $ip_addr/$maxlen"
+    out=$(ip -"$family" -o -force -batch - 2>&1 <<<"$batch") || rc=$?
+    parse_held "$out"
+    for p in "${HELD[@]}"; do
+        if [[ $p == "$prefix" ]]; then mine=1; else others=1; fi
+    done
+    if ((others)); then
+        # Linux takes an IPv4 address a second time with another prefix (IPv6 refuses it):
+        # our copy comes off again, and nothing was announced.
+        if ((rc == 0)) && ! out=$(ip -"$family" addr del "$ip_addr/$prefix" dev "$iface" 2>&1); then
+            log "could not take $ip_addr/$prefix off again: ${out//$'\n'/ }"
+        fi
+        conflict
     fi
     if ((rc == 0)); then
         state="added"
         [[ $family == 6 ]] && state="added (nodad)"
+    elif ((mine)); then
+        state="already present"
     else
-        query_held
-        if held_exactly; then
-            state="already present"
-        elif ((${#HELD[@]} > 0)); then
-            conflict
-        else
-            no_such_interface
-            log "ip addr add failed (exit $rc): ${err//$'\n'/ }"
-            exit 1
-        fi
+        no_such_interface
+        log "ip addr add failed (exit $rc): $IP_ERR"
+        exit 1
     fi
     if announce; then
-        state+=", $ANNOUNCED"
+        log "$state, $ANNOUNCED"
     else
-        state+=", warning: $ANNOUNCED (the address is up)"
+        log "$state, warning: $ANNOUNCED (the address is up)"
     fi
-    # Linux takes an IPv4 address a second time with another prefix instead of refusing it
-    # (IPv6 refuses), so such a conflict shows only now: ours comes off again. The host held
-    # the address already, so the announcement told neighbours nothing new.
-    if [[ $family == 4 && $state == added* ]]; then
-        query_held
-        if ((${#HELD[@]} > 1)); then
-            ip -4 addr del "$ip_addr/$prefix" dev "$iface" >/dev/null 2>&1 || true
-            query_held
-            conflict
-        fi
-    fi
-    log "$state"
     if ((count > 0)) && [[ $repeat_after != 0 && ! $repeat_after =~ ^0\.0*$ ]]; then
         repeat_in_background
     fi

@@ -13,7 +13,9 @@ import dev.vigil.transport.grpc.Convert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -27,29 +29,32 @@ import org.slf4j.LoggerFactory;
  * overhead over the detection window.
  *
  * <p>The drill touches nothing real: simulated clusters ({@link Simulation}, the same protocol
- * code on a virtual clock) until {@value #FAILOVERS} failovers have run, state files written
- * and read in a temporary directory, and the failover's messages through their wire form. It
- * is best effort: a step that fails is reported and the daemon starts all the same.
+ * code on a virtual clock, events formatted as the log would) from seed 1 on, until
+ * {@value #FAILOVERS} failovers have run or {@value #BUDGET_MS} ms have passed; both kinds of
+ * state file written and read in a temporary directory; the failover's messages through their
+ * wire form. Each step is best effort: one that fails is logged, and the daemon starts all the
+ * same.
  */
 final class Rehearsal {
     static final int FAILOVERS = 2;
     static final int MAX_SEEDS = 50;
+    static final long BUDGET_MS = 1_000;
     private static final Logger log = LoggerFactory.getLogger("dev.vigil.rehearsal");
 
-    /** What the drill did; {@code problem} is null unless a step failed. */
-    record Summary(int seeds, int failovers, long millis, String problem) {
+    /** What the drill did; {@code problems} is empty unless a step failed. */
+    record Summary(int seeds, int failovers, long millis, List<String> problems) {
         String describe() {
-            return "rehearsal of the failover path took " + millis + " ms: " + failovers + " simulated failovers in "
-                    + seeds + " seeds, state files, messages" + (problem == null ? "" : "; " + problem);
+            return "rehearsal took_ms=" + millis + " seeds=" + seeds + " simulated_failovers=" + failovers
+                    + (problems.isEmpty() ? "" : " problems=\"" + String.join("; ", problems) + "\"");
         }
     }
 
     private Rehearsal() {}
 
-    /** Runs the drill and logs what it did (a warning if a step failed). */
+    /** Runs the drill in the JVM's temporary directory and logs what it did. */
     static Summary run() {
-        Summary s = drill();
-        if (s.problem() == null) {
+        Summary s = drill(Path.of(System.getProperty("java.io.tmpdir")), BUDGET_MS);
+        if (s.problems().isEmpty()) {
             log.info(s.describe());
         } else {
             log.warn(s.describe());
@@ -57,33 +62,42 @@ final class Rehearsal {
         return s;
     }
 
-    private static Summary drill() {
+    /** The drill, its state files under {@code tmp}; at least one seed, then more within {@code budgetMs}. */
+    static Summary drill(Path tmp, long budgetMs) {
         long start = System.nanoTime();
+        long budgetNs = TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        List<String> problems = new ArrayList<>();
         int seeds = 0;
         int failovers = 0;
-        String problem = null;
         try {
-            // Seeds from 1 on: the same drill on every start, and a seed's failovers replay exactly.
-            for (long seed = 1; seed <= MAX_SEEDS && failovers < FAILOVERS; seed++) {
-                Simulation.Result r = Simulation.run(seed, 3, VoteRule.STANDARD, FencingRule.STANDARD, true);
-                seeds++;
+            // From seed 1: the same drill on every start. The trace makes each event describe itself.
+            do {
+                Simulation.Result r = Simulation.run(++seeds, 3, VoteRule.STANDARD, FencingRule.STANDARD, true);
                 failovers += r.failovers();
                 if (!r.ok()) {
-                    problem = "simulated seed " + seed + " broke an invariant: " + r.violation();
+                    problems.add("simulated seed " + seeds + " broke an invariant: " + r.violation());
                     break;
                 }
-            }
-            stateFiles();
-            Convert.rehearse();
-        } catch (IOException | RuntimeException e) {
-            problem = (problem == null ? "" : problem + "; ") + "a step failed: " + e;
+            } while (failovers < FAILOVERS && seeds < MAX_SEEDS && System.nanoTime() - start < budgetNs);
+        } catch (Exception | LinkageError | VirtualMachineError e) {
+            problems.add("simulation: " + e);
         }
-        return new Summary(seeds, failovers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), problem);
+        try {
+            stateFiles(tmp);
+        } catch (Exception | LinkageError | VirtualMachineError e) {
+            problems.add("state files: " + e);
+        }
+        try {
+            Convert.rehearse();
+        } catch (Exception | LinkageError | VirtualMachineError e) {
+            problems.add("messages: " + e);
+        }
+        return new Summary(seeds, failovers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), problems);
     }
 
-    /** Both kinds of state file, saved and loaded in a temporary directory that is then removed. */
-    private static void stateFiles() throws IOException {
-        Path dir = Files.createTempDirectory("vigil-rehearsal-");
+    /** Both kinds of state file, saved and loaded in a new directory under {@code tmp} that is then removed. */
+    private static void stateFiles(Path tmp) throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "vigil-rehearsal-");
         try {
             var group = new GroupId("rehearsal");
             var watcher = FileStateStore.forWatcher(dir.resolve("watcher"));

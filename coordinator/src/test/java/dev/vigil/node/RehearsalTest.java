@@ -1,7 +1,6 @@
 package dev.vigil.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,29 +9,34 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RehearsalTest {
     @Test
-    void theDrillRunsRealFailoversAndLeavesNothingBehind() throws IOException {
-        List<Path> before = drillDirs();
-        Rehearsal.Summary s = Rehearsal.run();
-        assertNull(s.problem(), s.describe());
+    void theDrillRunsSimulatedFailoversAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
+        Rehearsal.Summary s = Rehearsal.drill(tmp, 60_000);
+        assertEquals(List.of(), s.problems(), s.describe());
         assertTrue(s.failovers() >= Rehearsal.FAILOVERS, s.describe());
-        assertTrue(s.seeds() >= 1 && s.seeds() <= Rehearsal.MAX_SEEDS, s.describe());
-        assertEquals(before, drillDirs(), "the drill's temporary state directory is removed");
+        assertTrue(s.seeds() <= Rehearsal.MAX_SEEDS, s.describe());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "the drill's state directory is removed");
+        }
     }
 
     @Test
-    void everyStartDrillsTheSameSeeds() {
-        Rehearsal.Summary a = Rehearsal.run();
-        Rehearsal.Summary b = Rehearsal.run();
-        assertEquals(a.seeds(), b.seeds());
-        assertEquals(a.failovers(), b.failovers());
+    void withNoTimeLeftTheDrillStillRunsOneSeed(@TempDir Path tmp) {
+        Rehearsal.Summary s = Rehearsal.drill(tmp, 0);
+        assertEquals(1, s.seeds(), s.describe());
+        assertEquals(List.of(), s.problems(), s.describe());
     }
 
-    private static List<Path> drillDirs() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("vigil-rehearsal-")).sorted().toList();
-        }
+    @Test
+    void aStepThatFailsIsReportedAndTheOthersStillRun(@TempDir Path tmp) throws IOException {
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        Rehearsal.Summary s = Rehearsal.drill(notADirectory, 60_000);
+        assertEquals(1, s.problems().size(), s.describe());
+        assertTrue(s.problems().get(0).startsWith("state files: "), s.describe());
+        assertTrue(s.failovers() >= Rehearsal.FAILOVERS, "the simulation ran: " + s.describe());
+        assertTrue(s.describe().contains("problems=\"state files: "), s.describe());
     }
 }
