@@ -393,7 +393,7 @@ conflict() {
 # in one batch (-force runs the second line when the first fails). Every program started costs
 # 10-20 ms on a busy host, and clients wait for the announcement.
 do_acquire() {
-    local state out batch rc=0 p mine=0 others=0
+    local state out batch rc=0 p others=0
     local -a add
     if [[ $family == 4 ]]; then
         add=(addr add "$ip_addr/$prefix" dev "$iface" label "$label")
@@ -412,7 +412,7 @@ do_acquire() {
     out=$(ip -"$family" -o -force -batch - 2>&1 <<<"$batch") || rc=$?
     parse_held "$out"
     for p in "${HELD[@]}"; do
-        if [[ $p == "$prefix" ]]; then mine=1; else others=1; fi
+        [[ $p == "$prefix" ]] || others=1
     done
     if ((others)); then
         # Linux takes an IPv4 address a second time with another prefix (IPv6 refuses it):
@@ -425,7 +425,7 @@ do_acquire() {
     if ((rc == 0)); then
         state="added"
         [[ $family == 6 ]] && state="added (nodad)"
-    elif ((mine)); then
+    elif held_exactly; then
         state="already present"
     else
         no_such_interface
