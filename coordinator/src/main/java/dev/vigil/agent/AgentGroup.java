@@ -45,8 +45,13 @@ final class AgentGroup {
 
     /** Whether the IP is configured here, as far as the last successful hook said. */
     private boolean holds;
-    /** False at start and after a failed or killed hook: the next evaluation runs a hook again. */
+    /**
+     * False at start and after a failed or killed hook: the next evaluation runs a hook again.
+     * True at start only when the state file says no earlier run may have left the IP here.
+     */
     private boolean known;
+    /** Persisted: false only while no acquire has started since the last successful release. */
+    private boolean mayHold;
     private boolean busy;
     private long retryAt;
     private long promoting;
@@ -68,14 +73,21 @@ final class AgentGroup {
         AgentState s = a.store().load(cfg.id());
         if (s == null) {
             primary = cfg.initialPrimary();
+            mayHold = true; // a first run, or a lost state directory: the IP may be here
         } else {
             highestTerm = s.highestTerm();
             epoch = s.configEpoch();
             primary = s.primary();
+            mayHold = s.mayHoldIp();
         }
     }
 
     void start() {
+        if (!mayHold) {
+            known = true;
+            a.sink().emit(new Event.IpChanged(a.scheduler().nowMillis(), a.self(), cfg.id(), false,
+                    "not here: the state file says the last run released it, so no release hook"));
+        }
         evaluate();
     }
 
@@ -150,6 +162,7 @@ final class AgentGroup {
             } else if (term == highestTerm && term > epoch) {
                 epoch = term;
                 primary = a.self();
+                mayHold = true; // the acquire follows: one write, not two, on the failover's path
                 persist();
             }
             evaluate();
@@ -252,6 +265,10 @@ final class AgentGroup {
     }
 
     private void change(boolean acquire, String reason) {
+        if (acquire && !mayHold) {
+            mayHold = true; // on disk before the hook can configure anything
+            persist();
+        }
         busy = true;
         HookKind kind = acquire ? HookKind.ACQUIRE : HookKind.RELEASE;
         long term = highestTerm; // the term that decided this: a release ordered in term T says T
@@ -262,6 +279,10 @@ final class AgentGroup {
             if (res.outcome().succeeded()) {
                 holds = acquire;
                 known = true;
+                if (!acquire && mayHold) {
+                    mayHold = false;
+                    persist();
+                }
                 a.sink().emit(new Event.IpChanged(now, a.self(), cfg.id(), acquire, reason));
             } else {
                 known = false;
@@ -350,6 +371,6 @@ final class AgentGroup {
     }
 
     private void persist() {
-        a.store().save(cfg.id(), new AgentState(highestTerm, epoch, primary));
+        a.store().save(cfg.id(), new AgentState(highestTerm, epoch, primary, mayHold));
     }
 }

@@ -104,7 +104,7 @@ final class Rehearsal {
             watcher.save(group, new WatcherState(1, new WatcherId("w1"), 1, 0, 1, new NodeId("n2")));
             watcher.load(group);
             var agent = FileStateStore.forAgent(dir.resolve("agent"));
-            agent.save(group, new AgentState(1, 1, new NodeId("n2")));
+            agent.save(group, new AgentState(1, 1, new NodeId("n2"), true));
             agent.load(group);
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {

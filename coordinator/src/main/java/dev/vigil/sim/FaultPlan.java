@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * The faults of one seed: one to five episodes in the first {@link #FAULT_END_MS} of virtual
  * time, each a crash, hang, partition, loss, delay, duplication, hook failure or operator
- * action with a random start and length; sometimes a leader is struck the moment it is elected.
+ * action with a random start and length; sometimes a leader is struck the moment it is elected,
+ * or an agent while it is being promoted (before, during or after its promote and acquire hooks).
  * At {@link #FAULT_END_MS} every fault stops, except that one node's host may stay powered off,
  * which is what a failover is for.
  */
@@ -49,7 +50,25 @@ final class FaultPlan {
                 }
             });
         }
+        if (r.nextInt(4) == 0) {
+            long length = 500 + r.nextLong(8_000);
+            c.onEvent(e -> {
+                if (e instanceof Event.AgentObeyed o && o.command().startsWith("promote") && c.now() < FAULT_END_MS
+                        && r.nextInt(2) == 0) {
+                    strikeAgent(o.node(), r.nextLong(300), length);
+                }
+            });
+        }
         c.at(FAULT_END_MS, this::healAll);
+    }
+
+    private void strikeAgent(NodeId node, long delay, long length) {
+        long at = c.now() + delay;
+        if (at >= FAULT_END_MS) {
+            return;
+        }
+        c.at(at, () -> c.crashAgent(node));
+        c.at(Math.min(at + length, FAULT_END_MS), () -> c.restartAgent(node));
     }
 
     private void episode(int kind, long start, long end) {

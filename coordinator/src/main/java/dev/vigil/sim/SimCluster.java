@@ -447,7 +447,6 @@ public final class SimCluster {
         SplittableRandom hookRandom = random.split();
         boolean[] releaseFailed = {false};
         HookRunner hooks = (call, done) -> {
-            boolean ipHook = call.kind() == HookKind.ACQUIRE || call.kind() == HookKind.RELEASE;
             int roll = hookRandom.nextInt(100);
             Integer broken = brokenHooks.get(h.id.value() + "/" + call.kind().key());
             if (broken != null) {
@@ -461,13 +460,20 @@ public final class SimCluster {
                 roll = releaseFailed[0] ? 100 : roll;
                 releaseFailed[0] = roll < hookHangPercent + hookFailPercent;
             }
+            long took = roll < hookHangPercent ? HOOK_TIMEOUT_MS
+                    : call.kind() == HookKind.RELEASE ? 2 + hookRandom.nextInt(20) : 5 + hookRandom.nextInt(150);
+            boolean fail = roll < hookHangPercent + hookFailPercent;
+            // An acquire configures the address part way through (ip addr add, then arping), so
+            // an agent that crashes meanwhile, or whose acquire then fails or hangs, may leave
+            // the IP here; half of the failed ones do.
+            if (call.kind() == HookKind.ACQUIRE && (!fail || hookRandom.nextBoolean())) {
+                sched.schedule(hookRandom.nextLong(took), () -> setIp(h.id, true));
+            }
             if (roll < hookHangPercent) {
-                sched.schedule(HOOK_TIMEOUT_MS, () -> done.accept(new HookResult(HookResult.Outcome.TIMEOUT, -1,
+                sched.schedule(took, () -> done.accept(new HookResult(HookResult.Outcome.TIMEOUT, -1,
                         "killed after " + HOOK_TIMEOUT_MS + " ms")));
                 return;
             }
-            long took = call.kind() == HookKind.RELEASE ? 2 + hookRandom.nextInt(20) : 5 + hookRandom.nextInt(150);
-            boolean fail = roll < hookHangPercent + hookFailPercent;
             // A third of the failures of hooks other than release are permanent (exit 2).
             int exit = fail && call.kind() != HookKind.RELEASE && hookRandom.nextInt(3) == 0 ? 2 : 1;
             sched.schedule(took, () -> {
@@ -475,8 +481,8 @@ public final class SimCluster {
                     done.accept(HookResult.ofExit(exit, "simulated failure"));
                     return;
                 }
-                if (ipHook) {
-                    setIp(h.id, call.kind() == HookKind.ACQUIRE);
+                if (call.kind() == HookKind.RELEASE) {
+                    setIp(h.id, false);
                 }
                 done.accept(HookResult.OK);
             });

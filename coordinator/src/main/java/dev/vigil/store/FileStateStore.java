@@ -310,6 +310,18 @@ public final class FileStateStore<V> implements StateStore<V> {
             throw new ParseError(lineOf.get(key), key + " must be a non-negative integer, got \"" + excerpt(v) + "\"");
         }
 
+        /** {@code true} or {@code false}; {@code ifAbsent} for a file written before the key existed. */
+        public boolean bool(String key, boolean ifAbsent) {
+            if (!values.containsKey(key)) {
+                return ifAbsent;
+            }
+            String v = string(key);
+            if (v.equals("true") || v.equals("false")) {
+                return v.equals("true");
+            }
+            throw new ParseError(lineOf.get(key), key + " must be true or false, got \"" + excerpt(v) + "\"");
+        }
+
         /** A value that may be absent, written as an empty string; null then. */
         public <T> T optional(String key, Function<String, T> parse) {
             String v = string(key);
@@ -374,12 +386,14 @@ public final class FileStateStore<V> implements StateStore<V> {
             out.put("highestTerm", Long.toString(s.highestTerm()));
             out.put("configEpoch", Long.toString(s.configEpoch()));
             out.put("primary", orEmpty(s.primary()));
+            out.put("mayHoldIp", Boolean.toString(s.mayHoldIp()));
         }
 
         @Override
         public AgentState decode(Fields in) {
+            // Files written before mayHoldIp existed say nothing about the IP: assume it may be here.
             return new AgentState(in.nonNegativeLong("highestTerm"), in.nonNegativeLong("configEpoch"),
-                    in.optional("primary", NodeId::new));
+                    in.optional("primary", NodeId::new), in.bool("mayHoldIp", true));
         }
     };
 }

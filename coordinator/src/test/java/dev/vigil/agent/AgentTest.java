@@ -217,7 +217,7 @@ class AgentTest {
         var adopted = events(Event.AgentEpochAdopted.class);
         assertEquals(1, adopted.size());
         assertEquals(W3, adopted.get(0).from());
-        assertEquals(new AgentState(5, 5, N2), store.load(WEB), "the new epoch is persisted");
+        assertEquals(new AgentState(5, 5, N2, false), store.load(WEB), "the new epoch and the release are persisted");
     }
 
     @Test
@@ -240,7 +240,7 @@ class AgentTest {
         assertEquals(1, replies.size());
         assertEquals(AgentReply.Outcome.OK, replies.get(0).outcome());
         assertEquals(3, replies.get(0).highestTerm());
-        assertEquals(new AgentState(3, 3, N2), storedAtReply.get(0));
+        assertEquals(new AgentState(3, 3, N2, true), storedAtReply.get(0));
         assertTrue(holds(a));
         assertEquals(1, events(Event.AgentObeyed.class).size());
     }
@@ -344,6 +344,58 @@ class AgentTest {
 
         assertEquals(3, after.status().get(0).highestTerm());
         assertEquals(AgentReply.Outcome.STALE_TERM, r.outcome());
+    }
+
+    @Test
+    void restartAfterASuccessfulReleaseRunsNoReleaseHook() {
+        Agent before = agent(N2);
+        assertEquals(List.of(HookKind.RELEASE), hooks.kinds(), "a first start cannot know: it releases");
+        assertFalse(store.load(WEB).mayHoldIp(), "the successful release is on disk");
+        before.stop();
+        hooks.calls.clear();
+
+        Agent after = agent(N2);
+        scheduler.advance(T.probeIntervalMs());
+
+        assertEquals(List.of(), hooks.kinds());
+        assertFalse(holds(after));
+        var ip = events(Event.IpChanged.class);
+        assertTrue(ip.get(ip.size() - 1).reason().contains("state file"), ip.toString());
+    }
+
+    @Test
+    void restartOfAHolderReleasesAgain() {
+        primaryHolding(W1, W2, W3).stop();
+        hooks.calls.clear();
+
+        agent(N1);
+
+        assertEquals(List.of(HookKind.RELEASE), hooks.kinds(), "the IP may still be configured here");
+    }
+
+    @Test
+    void mayHoldIpIsOnDiskBeforeTheAcquireHookStartsAndStaysAfterAFailedRelease() {
+        var seenAtAcquire = new ArrayList<Boolean>();
+        Agent a = new Agent(N1, CLUSTER, scheduler, (call, done) -> {
+            if (call.kind() == HookKind.ACQUIRE) {
+                seenAtAcquire.add(store.load(WEB).mayHoldIp());
+            }
+            hooks.run(call, done);
+        }, store, events::add, FencingRule.STANDARD);
+        a.start();
+        scheduler.runDue();
+        for (int round = 0; round < 2; round++) {
+            for (WatcherId w : List.of(W1, W2)) {
+                probe(a, N1, w);
+            }
+            scheduler.advance(T.probeIntervalMs());
+        }
+        assertEquals(List.of(true), seenAtAcquire);
+
+        hooks.results.put(HookKind.RELEASE, HookResult.ofExit(1, "ip: RTNETLINK answers: Operation not permitted"));
+        scheduler.advance(T.fenceAfterMs() + 1); // no probes: the lease lapses, the release fails
+        assertTrue(hooks.kinds().contains(HookKind.RELEASE));
+        assertTrue(store.load(WEB).mayHoldIp(), "a failed release proves nothing");
     }
 
     @Test

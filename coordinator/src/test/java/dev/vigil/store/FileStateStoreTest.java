@@ -50,7 +50,7 @@ class FileStateStoreTest {
     @Test
     void agentStateRoundTrips() {
         var store = FileStateStore.forAgent(dir());
-        var s = new AgentState(12, 9, new NodeId("n2"));
+        var s = new AgentState(12, 9, new NodeId("n2"), false);
 
         store.save(WEB, s);
 
@@ -66,8 +66,8 @@ class FileStateStoreTest {
 
         assertEquals(s, store.load(WEB));
         var agents = FileStateStore.forAgent(tmp.resolve("agent"));
-        agents.save(WEB, new AgentState(0, 0, null));
-        assertEquals(new AgentState(0, 0, null), agents.load(WEB));
+        agents.save(WEB, new AgentState(0, 0, null, true));
+        assertEquals(new AgentState(0, 0, null, true), agents.load(WEB));
     }
 
     @Test
@@ -103,7 +103,7 @@ class FileStateStoreTest {
     @Test
     void directoryIsCreatedPrivate() throws Exception {
         Path deep = tmp.resolve("a/b/state");
-        FileStateStore.forAgent(deep).save(WEB, new AgentState(1, 1, new NodeId("n1")));
+        FileStateStore.forAgent(deep).save(WEB, new AgentState(1, 1, new NodeId("n1"), true));
 
         assertTrue(Files.isDirectory(deep));
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -119,12 +119,7 @@ class FileStateStoreTest {
         store.save(WEB, VOTED);
         Path file = dir().resolve("web.state");
         // A bad value with a checksum that matches it: the parser, not the checksum, must catch it.
-        byte[] bytes = store.format(VOTED);
-        String text = new String(bytes, StandardCharsets.UTF_8).replace("term=7\n", "term=x7\n");
-        String body = text.substring(0, text.indexOf("crc32="));
-        var crc = new CRC32();
-        crc.update(body.getBytes(StandardCharsets.UTF_8));
-        Files.writeString(file, body + String.format("crc32=%08x%n", crc.getValue()));
+        writeWithChecksum(file, text(store.format(VOTED)).replace("term=7\n", "term=x7\n"));
 
         var e = assertThrows(FileStateStore.CorruptStateException.class, () -> store.load(WEB));
 
@@ -132,6 +127,43 @@ class FileStateStoreTest {
         assertEquals(3, e.line());
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("line 3")
                 && e.getMessage().contains("x7"), e.getMessage());
+    }
+
+    /** Writes the text's lines before its crc32 line with a checksum that matches them. */
+    private static void writeWithChecksum(Path file, String text) throws Exception {
+        String body = text.substring(0, text.indexOf("crc32="));
+        var crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.UTF_8));
+        Files.writeString(file, body + String.format("crc32=%08x%n", crc.getValue()));
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void agentFileWrittenBeforeMayHoldIpExistedLoadsAsMayHold() throws Exception {
+        var store = FileStateStore.forAgent(dir());
+        var released = new AgentState(4, 4, new NodeId("n1"), false);
+        Path file = dir().resolve("web.state");
+        writeWithChecksum(file, text(store.format(released)).replace("mayHoldIp=false\n", ""));
+
+        assertEquals(new AgentState(4, 4, new NodeId("n1"), true), store.load(WEB),
+                "an older file says nothing about the IP, so it may be here");
+    }
+
+    @Test
+    void badMayHoldIpIsRefusedNamingTheLine() throws Exception {
+        var store = FileStateStore.forAgent(dir());
+        Path file = dir().resolve("web.state");
+        writeWithChecksum(file, text(store.format(new AgentState(4, 4, null, false)))
+                .replace("mayHoldIp=false\n", "mayHoldIp=no\n"));
+
+        var e = assertThrows(FileStateStore.CorruptStateException.class, () -> store.load(WEB));
+
+        assertEquals(6, e.line());
+        assertTrue(e.getMessage().contains("mayHoldIp must be true or false") && e.getMessage().contains("\"no\""),
+                e.getMessage());
     }
 
     @Test
@@ -180,7 +212,7 @@ class FileStateStoreTest {
 
     @Test
     void agentFileIsNotReadAsWatcherState() {
-        FileStateStore.forAgent(dir()).save(WEB, new AgentState(1, 1, new NodeId("n1")));
+        FileStateStore.forAgent(dir()).save(WEB, new AgentState(1, 1, new NodeId("n1"), true));
 
         var e = assertThrows(FileStateStore.CorruptStateException.class,
                 () -> FileStateStore.forWatcher(dir()).load(WEB));
