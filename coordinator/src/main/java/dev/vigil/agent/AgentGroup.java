@@ -281,7 +281,9 @@ final class AgentGroup {
                 known = true;
                 if (!acquire && mayHold) {
                     mayHold = false;
-                    persist();
+                    // Off this thread and a while later: losing it only costs a release at the next
+                    // start, and an acquire soon after (the next probe round) makes it no write at all.
+                    a.store().saveLater(cfg.id(), state());
                 }
                 a.sink().emit(new Event.IpChanged(now, a.self(), cfg.id(), acquire, reason));
             } else {
@@ -371,6 +373,10 @@ final class AgentGroup {
     }
 
     private void persist() {
-        a.store().save(cfg.id(), new AgentState(highestTerm, epoch, primary, mayHold));
+        a.store().save(cfg.id(), state());
+    }
+
+    private AgentState state() {
+        return new AgentState(highestTerm, epoch, primary, mayHold);
     }
 }

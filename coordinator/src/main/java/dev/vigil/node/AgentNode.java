@@ -32,10 +32,12 @@ public final class AgentNode implements AutoCloseable {
     private final Agent agent;
     private final EventLog events;
     private final ServiceChecker checks;
+    private final FileStateStore<?> store;
 
     private AgentNode(SystemScheduler core, GrpcServers.Running server, Agent agent, EventLog events,
-            ServiceChecker checks) {
+            ServiceChecker checks, FileStateStore<?> store) {
         this.core = core;
+        this.store = store;
         this.server = server;
         this.agent = agent;
         this.events = events;
@@ -68,7 +70,7 @@ public final class AgentNode implements AutoCloseable {
         // After the agent's start in the core's queue: the core runs tasks in order, so no
         // verdict reaches the agent before its groups exist.
         checks.start();
-        return new AgentNode(core, server, agent, events, checks);
+        return new AgentNode(core, server, agent, events, checks, store);
     }
 
     public EventLog events() {
@@ -85,5 +87,6 @@ public final class AgentNode implements AutoCloseable {
         core.execute(agent::stop);
         server.close();
         core.close();
+        store.close(); // last: writes the records of releases that are still queued
     }
 }

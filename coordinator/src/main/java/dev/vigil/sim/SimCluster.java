@@ -88,7 +88,8 @@ public final class SimCluster {
     final class NodeHost {
         final NodeId id;
         final SimWorld.Proc proc;
-        final MemoryStateStore<AgentState> store = new MemoryStateStore<>();
+        /** Its disk: a record of a release not yet due when the agent dies is lost, as on a real host. */
+        final MemoryStateStore<AgentState> store = new MemoryStateStore<>(world::now);
         Agent instance;
         boolean hostUp = true;
 
@@ -220,6 +221,7 @@ public final class SimCluster {
         }
         checker.note("FAULT crash agent " + n);
         world.crash(h.proc);
+        h.store.crash();
         h.instance = null;
         ipDirty = true;
     }
@@ -245,6 +247,7 @@ public final class SimCluster {
         watchers.values().stream().filter(w -> w.proc.host.equals(n.value())).forEach(w -> crashWatcher(w.id));
         if (h.proc.up) {
             world.crash(h.proc);
+            h.store.crash();
             h.instance = null;
         }
         setIp(n, false);

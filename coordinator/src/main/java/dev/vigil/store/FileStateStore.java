@@ -19,10 +19,16 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StateStore} on disk: one file per group, {@code <dir>/<group>.state}, of UTF-8
@@ -32,8 +38,14 @@ import java.util.zip.CRC32;
  * crash at any point leaves either the old value or the new one. {@link #load} refuses a file it
  * cannot fully account for with a {@link CorruptStateException} naming the file and the line: a
  * daemon must not start and silently forget a vote it cast.
+ *
+ * <p>{@link #saveLater} values are written by one background thread, {@code vigil-state-writer},
+ * started on first use; {@link #close} writes what is still pending. The store remembers what
+ * each file holds, so a {@link #save} of the same value again costs no disk write.
  */
-public final class FileStateStore<V> implements StateStore<V> {
+public final class FileStateStore<V> implements StateStore<V>, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FileStateStore.class);
+
     /** Turns one kind of state into fields and back. Encode in a stable order; decode via {@link Fields}. */
     public interface Codec<V> {
         /** Written as {@code kind=}, so a watcher never loads an agent's file or the reverse. */
@@ -73,6 +85,12 @@ public final class FileStateStore<V> implements StateStore<V> {
     private final Path dir;
     private final Codec<V> codec;
     private final boolean posix;
+    private final Map<GroupId, Object> locks = new ConcurrentHashMap<>();
+    /** What each file holds, as loaded or last written. */
+    private final Map<GroupId, V> onDisk = new ConcurrentHashMap<>();
+    private final Map<GroupId, V> pending = new ConcurrentHashMap<>();
+    private ScheduledThreadPoolExecutor writer; // guarded by this
+    private boolean closed; // guarded by this
 
     public FileStateStore(Path dir, Codec<V> codec) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -108,25 +126,113 @@ public final class FileStateStore<V> implements StateStore<V> {
     }
 
     @Override
-    public synchronized V load(GroupId group) {
-        Path file = file(group);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state file " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return parse(bytes);
-        } catch (ParseError e) {
-            throw new CorruptStateException(file, e.line, e.getMessage());
+    public V load(GroupId group) {
+        synchronized (lock(group)) {
+            V queued = pending.get(group);
+            if (queued != null) {
+                return queued;
+            }
+            Path file = file(group);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read state file " + file + ": " + e.getMessage(), e);
+            }
+            V value;
+            try {
+                value = parse(bytes);
+            } catch (ParseError e) {
+                throw new CorruptStateException(file, e.line, e.getMessage());
+            }
+            onDisk.put(group, value);
+            return value;
         }
     }
 
     @Override
-    public synchronized void save(GroupId group, V value) {
+    public void save(GroupId group, V value) {
+        synchronized (lock(group)) {
+            pending.remove(group);
+            if (!value.equals(onDisk.get(group))) {
+                write(group, value);
+            }
+        }
+    }
+
+    @Override
+    public void saveLater(GroupId group, V value) {
+        synchronized (lock(group)) {
+            if (pending.put(group, value) != null) {
+                return; // already queued: written when the first value was due, as this one
+            }
+        }
+        synchronized (this) {
+            if (!closed) {
+                writer().schedule(() -> writePending(group), LATER_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        writePending(group);
+    }
+
+    /** One lock per group: the writer thread's fsync of one group never holds up a save of another. */
+    private Object lock(GroupId group) {
+        return locks.computeIfAbsent(group, g -> new Object());
+    }
+
+    private ScheduledThreadPoolExecutor writer() {
+        if (writer == null) {
+            writer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "vigil-state-writer");
+                t.setDaemon(true);
+                return t;
+            });
+            writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close writes them at once
+        }
+        return writer;
+    }
+
+    private void writePending(GroupId group) {
+        synchronized (lock(group)) {
+            V value = pending.remove(group);
+            if (value == null || value.equals(onDisk.get(group))) {
+                return;
+            }
+            try {
+                write(group, value);
+            } catch (RuntimeException e) {
+                log.warn("state file of group {} keeps its older value, so a restart may run one hook more: {}",
+                        group, e.getMessage());
+            }
+        }
+    }
+
+    /** Writes what {@link #saveLater} still holds, then stops the writer thread. */
+    @Override
+    public void close() {
+        ScheduledThreadPoolExecutor w;
+        synchronized (this) {
+            closed = true;
+            w = writer;
+            writer = null;
+        }
+        if (w != null) {
+            w.shutdown(); // a write under way finishes; the queued ones are written below
+            try {
+                w.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (GroupId g : List.copyOf(pending.keySet())) {
+            writePending(g);
+        }
+    }
+
+    private void write(GroupId group, V value) {
         Path file = file(group);
         Path tmp = dir.resolve(group.value() + TMP_SUFFIX);
         byte[] bytes = format(value);
@@ -150,6 +256,7 @@ public final class FileStateStore<V> implements StateStore<V> {
             throw new UncheckedIOException("cannot save state file " + file + ": " + e.getMessage(), e);
         }
         syncDirectory();
+        onDisk.put(group, value);
     }
 
     /** Makes the rename itself durable: without it a crash may bring the old file back. */

@@ -19,6 +19,7 @@ import dev.vigil.failover.HookResult;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.store.AgentState;
 import dev.vigil.store.MemoryStateStore;
+import dev.vigil.store.StateStore;
 import dev.vigil.time.ManualScheduler;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.ProbeReply;
@@ -68,7 +69,7 @@ class AgentTest {
     }
 
     private final ManualScheduler scheduler = new ManualScheduler(START);
-    private final MemoryStateStore<AgentState> store = new MemoryStateStore<>();
+    private final MemoryStateStore<AgentState> store = new MemoryStateStore<>(scheduler::nowMillis);
     private final RecordingHooks hooks = new RecordingHooks();
     private final List<Event> events = new ArrayList<>();
     /** Per watcher: the stamp of the latest reply it got, echoed by its next probe (0 before any). */
@@ -350,8 +351,10 @@ class AgentTest {
     void restartAfterASuccessfulReleaseRunsNoReleaseHook() {
         Agent before = agent(N2);
         assertEquals(List.of(HookKind.RELEASE), hooks.kinds(), "a first start cannot know: it releases");
-        assertFalse(store.load(WEB).mayHoldIp(), "the successful release is on disk");
+        scheduler.advance(StateStore.LATER_MS);
+        assertFalse(store.durable(WEB).mayHoldIp(), "the successful release is on disk");
         before.stop();
+        store.crash();
         hooks.calls.clear();
 
         Agent after = agent(N2);
@@ -361,6 +364,36 @@ class AgentTest {
         assertFalse(holds(after));
         var ip = events(Event.IpChanged.class);
         assertTrue(ip.get(ip.size() - 1).reason().contains("state file"), ip.toString());
+    }
+
+    @Test
+    void aCrashBeforeTheReleaseIsRecordedReleasesAgain() {
+        agent(N2).stop();
+        store.crash(); // within StateStore.LATER_MS of the release
+        hooks.calls.clear();
+
+        agent(N2);
+
+        assertEquals(List.of(HookKind.RELEASE), hooks.kinds());
+    }
+
+    @Test
+    void aReleaseUndoneByAnAcquireIsNeverRecorded() {
+        primaryHolding(W1, W2, W3).stop();
+        scheduler.advance(10);
+        Agent again = agent(N1); // releases at start: no lease yet
+        for (int round = 0; round < 2; round++) {
+            for (WatcherId w : List.of(W1, W2)) {
+                probe(again, N1, w);
+            }
+            scheduler.advance(T.probeIntervalMs() / 2);
+        }
+
+        assertEquals(List.of(HookKind.RELEASE, HookKind.ACQUIRE), hooks.kinds().subList(2, 4));
+        assertTrue(holds(again));
+        assertTrue(store.durable(WEB).mayHoldIp());
+        scheduler.advance(StateStore.LATER_MS);
+        assertTrue(store.durable(WEB).mayHoldIp());
     }
 
     @Test
@@ -378,7 +411,7 @@ class AgentTest {
         var seenAtAcquire = new ArrayList<Boolean>();
         Agent a = new Agent(N1, CLUSTER, scheduler, (call, done) -> {
             if (call.kind() == HookKind.ACQUIRE) {
-                seenAtAcquire.add(store.load(WEB).mayHoldIp());
+                seenAtAcquire.add(store.durable(WEB).mayHoldIp());
             }
             hooks.run(call, done);
         }, store, events::add, FencingRule.STANDARD);

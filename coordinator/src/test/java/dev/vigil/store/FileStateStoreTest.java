@@ -96,6 +96,46 @@ class FileStateStoreTest {
     }
 
     @Test
+    void saveLaterIsSeenAtOnceAndOnDiskAfterClose() {
+        var store = FileStateStore.forAgent(dir());
+        var held = new AgentState(3, 3, new NodeId("n1"), true);
+        var released = new AgentState(3, 3, new NodeId("n1"), false);
+        store.save(WEB, held);
+
+        store.saveLater(WEB, released);
+
+        assertEquals(released, store.load(WEB), "the store's own reader sees the latest value");
+        assertEquals(held, FileStateStore.forAgent(dir()).load(WEB), "not yet written: a crash now keeps the old");
+        store.close();
+        assertEquals(released, FileStateStore.forAgent(dir()).load(WEB), "close writes what is queued");
+    }
+
+    @Test
+    void aSaveSupersedesAQueuedValueAndASaveOfWhatTheFileHoldsWritesNothing() throws Exception {
+        var store = FileStateStore.forAgent(dir());
+        var held = new AgentState(3, 3, new NodeId("n1"), true);
+        store.save(WEB, held);
+        store.saveLater(WEB, new AgentState(3, 3, new NodeId("n1"), false));
+
+        Files.delete(store.file(WEB)); // so any write would show
+        store.save(WEB, held);
+        store.close();
+
+        assertFalse(Files.exists(store.file(WEB)), "neither the queued value nor the same value again was written");
+    }
+
+    @Test
+    void saveLaterAfterCloseWritesAtOnce() {
+        var store = FileStateStore.forAgent(dir());
+        store.close();
+        var s = new AgentState(1, 0, null, false);
+
+        store.saveLater(WEB, s);
+
+        assertEquals(s, FileStateStore.forAgent(dir()).load(WEB));
+    }
+
+    @Test
     void missingFileLoadsAsNull() {
         assertNull(FileStateStore.forWatcher(dir()).load(WEB));
     }
