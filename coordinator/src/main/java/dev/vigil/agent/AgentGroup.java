@@ -229,11 +229,21 @@ final class AgentGroup {
     // ---- the one rule ---------------------------------------------------------------------
 
     private boolean wantHold(long now) {
-        return a.self().equals(primary) && highestTerm <= epoch && lease.held(now, epoch);
+        return a.self().equals(primary) && highestTerm <= epoch && lease.held(leaseNeededUntil(now), epoch);
+    }
+
+    /**
+     * Keeping the IP needs a lease now; taking it needs one that lasts another probe interval,
+     * which a healthy node has with margin. An overloaded node whose acks arrive nearly stale
+     * would otherwise take the IP only to drop it before the next probe round, and every hook it
+     * runs for that delays its probe replies further.
+     */
+    private long leaseNeededUntil(long now) {
+        return holds ? now : now + cfg.timings().probeIntervalMs();
     }
 
     private String why(long now, boolean want) {
-        int live = lease.live(now, epoch);
+        int live = lease.live(leaseNeededUntil(now), epoch);
         if (want) {
             return "primary of epoch " + epoch + ", lease " + live + "/" + a.watchers();
         }
@@ -243,7 +253,8 @@ final class AgentGroup {
         if (highestTerm > epoch) {
             return "told to step down in term " + highestTerm;
         }
-        return "lease lost: " + live + " of " + a.watchers() + " watchers vouch, " + a.majority() + " needed";
+        return (holds ? "lease lost: " : "no lease: ") + live + " of " + a.watchers() + " watchers vouch"
+                + (holds ? "" : " for another probe interval") + ", " + a.majority() + " needed";
     }
 
     void evaluate() {

@@ -166,6 +166,28 @@ class AgentTest {
     }
 
     @Test
+    void aLeaseThatWouldLapseBeforeTheNextProbeRoundIsNotTakenButIsKept() {
+        Agent a = agent(N1);
+        probe(a, N1, W1);
+        probe(a, N1, W2);
+        long acked = START;
+        // an overloaded node: the echoes of its replies come back nearly fence-after late
+        scheduler.advanceTo(acked + T.fenceAfterMs() - T.probeIntervalMs() + 1);
+        probe(a, N1, W1);
+        probe(a, N1, W2);
+        assertFalse(holds(a), "a lease that lapses within a probe interval is not worth an acquire");
+        var ip = events(Event.IpChanged.class);
+        assertTrue(ip.get(ip.size() - 1).reason().contains("for another probe interval"), ip.toString());
+
+        scheduler.advance(T.probeIntervalMs() / 2);
+        probe(a, N1, W1);
+        probe(a, N1, W2);
+        assertTrue(holds(a), "fresh acks: taken");
+        scheduler.advance(T.fenceAfterMs() - T.probeIntervalMs() + 1);
+        assertTrue(holds(a), "and kept while it lasts, however short the rest");
+    }
+
+    @Test
     void ackStampThisIncarnationNeverIssuedGivesNoLease() {
         Agent a = agent(N1);
 
