@@ -1,6 +1,7 @@
 package dev.vigil.transport.grpc;
 
 import dev.vigil.proto.v1.CallError;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -19,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side shared by peers and agents: one channel per remote process (gRPC reconnects
- * with backoff by itself), replies handed to the core thread, and one log line when a remote
+ * The client side shared by peers and agents: one channel per remote process, reconnected by
+ * the next call after a failure, replies handed to the core thread, and one log line when a remote
  * becomes unreachable and one when it is back, not one per failed call.
  */
 final class Links<K> implements AutoCloseable {
@@ -45,10 +46,19 @@ final class Links<K> implements AutoCloseable {
         });
     }
 
+    /**
+     * The channel to {@code id}. One that has failed to connect is told to try again now: gRPC's
+     * own backoff grows to two minutes, so a remote back from a restart of a few seconds would
+     * stay unreachable for longer than down-after; every call here tries instead, at most once
+     * per probe interval (or hello), which costs a refused connect on loopback or a SYN elsewhere.
+     */
     ManagedChannel channel(K id) {
         ManagedChannel ch = channels.get(id);
         if (ch == null) {
             throw new IllegalArgumentException("no " + kind + " " + id + " in the cluster file");
+        }
+        if (ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            ch.resetConnectBackoff();
         }
         return ch;
     }
