@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Links<K> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("dev.vigil.grpc");
+    /** A failed channel connects again no more often than this, however many calls it carries. */
+    static final long RECONNECT_MS = 250;
 
     private final Map<K, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Map<K, Boolean> down = new ConcurrentHashMap<>();
+    private final Map<K, Long> lastReconnect = new ConcurrentHashMap<>();
     private final Executor core;
     private final String kind;
 
@@ -47,10 +50,10 @@ final class Links<K> implements AutoCloseable {
     }
 
     /**
-     * The channel to {@code id}. One that has failed to connect is told to try again now: gRPC's
-     * own backoff grows to two minutes, so a remote back from a restart of a few seconds would
-     * stay unreachable for longer than down-after; every call here tries instead, at most once
-     * per probe interval (or hello), which costs a refused connect on loopback or a SYN elsewhere.
+     * The channel to {@code id}. One that has failed to connect is told to try again now, at most
+     * every {@link #RECONNECT_MS}: gRPC's own backoff grows to two minutes, so a remote back from
+     * a restart of a few seconds would stay unreachable for longer than down-after. The limit
+     * matters because a watcher calls this for every group it probes on an agent.
      */
     ManagedChannel channel(K id) {
         ManagedChannel ch = channels.get(id);
@@ -58,7 +61,12 @@ final class Links<K> implements AutoCloseable {
             throw new IllegalArgumentException("no " + kind + " " + id + " in the cluster file");
         }
         if (ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            ch.resetConnectBackoff();
+            long now = System.nanoTime();
+            Long last = lastReconnect.get(id);
+            if (last == null || now - last >= TimeUnit.MILLISECONDS.toNanos(RECONNECT_MS)) {
+                lastReconnect.put(id, now); // a race costs one connect more, nothing else
+                ch.resetConnectBackoff();
+            }
         }
         return ch;
     }
