@@ -1,6 +1,7 @@
 package dev.vigil.agent;
 
 import dev.vigil.config.GroupConfig;
+import dev.vigil.config.Timings;
 import dev.vigil.core.Event;
 import dev.vigil.core.NodeId;
 import dev.vigil.failover.HookCall;
@@ -45,10 +46,7 @@ final class AgentGroup {
 
     /** Whether the IP is configured here, as far as the last successful hook said. */
     private boolean holds;
-    /**
-     * False at start and after a failed or killed hook: the next evaluation runs a hook again.
-     * True at start only when the state file says no earlier run may have left the IP here.
-     */
+    /** False after a failed hook, and at start unless the state file says the IP is not here. */
     private boolean known;
     /** Persisted: false only while no acquire has started since the last successful release. */
     private boolean mayHold;
@@ -160,10 +158,11 @@ final class AgentGroup {
             if (!res.outcome().succeeded()) {
                 failed(term, "promote", res);
             } else if (term == highestTerm && term > epoch) {
+                // disk first: a failed write (a full disk) leaves nothing to acquire on; one write
+                a.store().save(cfg.id(), new AgentState(highestTerm, term, a.self(), true));
                 epoch = term;
                 primary = a.self();
-                mayHold = true; // the acquire follows: one write, not two, on the failover's path
-                persist();
+                mayHold = true;
             }
             evaluate();
         });
@@ -233,13 +232,19 @@ final class AgentGroup {
     }
 
     /**
-     * Keeping the IP needs a lease now; taking it needs one that lasts another probe interval,
-     * which a healthy node has with margin. An overloaded node whose acks arrive nearly stale
-     * would otherwise take the IP only to drop it before the next probe round, and every hook it
-     * runs for that delays its probe replies further.
+     * Keeping the IP needs a lease now; taking it, one that lasts up to a probe interval more,
+     * so an overloaded node does not take the IP to drop it before the next probe round. The
+     * margin stops where a healthy node's acks (up to 2 probe intervals + probe-timeout old
+     * before the next probe) would fail it: the whole interval at the defaults, none at the
+     * tightest fence-after allowed.
      */
     private long leaseNeededUntil(long now) {
-        return holds ? now : now + cfg.timings().probeIntervalMs();
+        if (holds && known) {
+            return now;
+        }
+        Timings t = cfg.timings();
+        long slack = t.fenceAfterMs() - 2 * t.probeIntervalMs() - t.probeTimeoutMs();
+        return now + Math.max(0, Math.min(t.probeIntervalMs(), slack));
     }
 
     private String why(long now, boolean want) {
@@ -277,8 +282,9 @@ final class AgentGroup {
 
     private void change(boolean acquire, String reason) {
         if (acquire && !mayHold) {
-            mayHold = true; // on disk before the hook can configure anything
-            persist();
+            // on disk before the hook can configure anything, and only then here
+            a.store().save(cfg.id(), new AgentState(highestTerm, epoch, primary, true));
+            mayHold = true;
         }
         busy = true;
         HookKind kind = acquire ? HookKind.ACQUIRE : HookKind.RELEASE;
@@ -292,8 +298,7 @@ final class AgentGroup {
                 known = true;
                 if (!acquire && mayHold) {
                     mayHold = false;
-                    // Off this thread and a while later: losing it only costs a release at the next
-                    // start, and an acquire soon after (the next probe round) makes it no write at all.
+                    // losing it only costs a release at the next start; a quick re-acquire writes nothing
                     a.store().saveLater(cfg.id(), state());
                 }
                 a.sink().emit(new Event.IpChanged(now, a.self(), cfg.id(), acquire, reason));

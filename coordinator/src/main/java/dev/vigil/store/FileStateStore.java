@@ -106,6 +106,10 @@ public final class FileStateStore<V> implements StateStore<V>, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + this.dir + ": " + e.getMessage(), e);
         }
+        // A process killed between a rename and its directory fsync leaves a file that reads
+        // back but may not survive a power loss: make it durable before save() trusts it as the
+        // value on disk and skips writing it again.
+        syncDirectory();
     }
 
     public static FileStateStore<WatcherState> forWatcher(Path dir) {

@@ -188,6 +188,78 @@ class AgentTest {
     }
 
     @Test
+    void atTheTightestFenceAfterAllowedWatchersOutOfPhaseStillLetThePrimaryTakeTheIp() {
+        // fence-after = 2 probe intervals + probe-timeout: the least Timings accepts
+        var tight = new Timings(1_000, 200, 250, 5_000, 2_200, 10_000);
+        var cluster = new ClusterConfig(List.of(W1, W2, W3), List.of(
+                new GroupConfig(WEB, List.of(new NodeConfig(N1, 100), new NodeConfig(N2, 50)), N1, tight, 2)));
+        for (long phase = 100; phase < 1_000; phase += 100) {
+            var s = new ManualScheduler(START);
+            var a = new Agent(N1, cluster, s, (call, done) -> s.schedule(0, () -> done.accept(HookResult.OK)),
+                    new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD);
+            a.start();
+            s.runDue();
+            Map<WatcherId, Long> echo = new HashMap<>();
+            for (long t = START; t < START + 6_000; t += 50) { // w1 probes on the second, w2 `phase` ms later
+                s.advanceTo(t);
+                for (WatcherId w : List.of(W1, W2)) {
+                    if ((t - START - (w.equals(W1) ? 0 : phase)) % 1_000 == 0) {
+                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, echo.getOrDefault(w, 0L))).stamp());
+                        s.runDue();
+                    }
+                }
+            }
+            assertTrue(a.status().get(0).holdsIp(), "w2 probing " + phase + " ms after w1: n1 never took the IP");
+        }
+    }
+
+    @Test
+    void aFullDiskStartsNoAcquireAndLeavesNothingToAcquireOnLater() {
+        var diskFull = new java.util.concurrent.atomic.AtomicBoolean();
+        StateStore<AgentState> disk = new StateStore<>() {
+            @Override
+            public AgentState load(GroupId group) {
+                return store.load(group);
+            }
+
+            @Override
+            public void save(GroupId group, AgentState value) {
+                if (diskFull.get()) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+                }
+                store.save(group, value);
+            }
+
+            @Override
+            public void saveLater(GroupId group, AgentState value) {
+                store.saveLater(group, value);
+            }
+        };
+        Agent a = new Agent(N1, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD);
+        a.start();
+        scheduler.runDue(); // released at start: mayHoldIp false
+        diskFull.set(true);
+        int failedWrites = 0;
+        for (int round = 0; round < 3; round++) {
+            for (WatcherId w : List.of(W1, W2)) {
+                try {
+                    probe(a, N1, w);
+                } catch (java.io.UncheckedIOException e) {
+                    failedWrites++;
+                }
+            }
+            scheduler.advance(T.probeIntervalMs() / 2);
+        }
+
+        assertTrue(failedWrites >= 2, "every attempt to take the IP tried to write first: " + failedWrites);
+        assertFalse(hooks.kinds().contains(HookKind.ACQUIRE), "no acquire while the disk says the IP is not here");
+        diskFull.set(false);
+        probe(a, N1, W1);
+        assertTrue(holds(a));
+        assertTrue(store.durable(WEB).mayHoldIp());
+    }
+
+    @Test
     void ackStampThisIncarnationNeverIssuedGivesNoLease() {
         Agent a = agent(N1);
 
