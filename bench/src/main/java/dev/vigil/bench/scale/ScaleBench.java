@@ -100,12 +100,16 @@ public final class ScaleBench implements Callable<Integer> {
     private static void print(List<Map<String, Object>> rows) {
         Table t = new Table("groups", "watcher", "load1", "settled ms", "cpu cores", "rss MB end", "rss MB peak",
                 "lag p50 <=", "lag p99 <=", "lag max ms", "false sdown", "tilt", "kill->odown ms", "odown->done ms",
-                "kill->done ms");
+                "kill->done ms", "start rel+acq", "n1 restart rel+acq", "others meanwhile", "restart ms");
         for (Map<String, Object> r : rows) {
             t.add(r.get("groups"), r.get("watcher"), r.get("load1_start"), r.get("settled_ms"), r.get("cpu_cores"),
                     r.get("rss_mb_end"), r.get("rss_mb_peak"), r.get("lag_p50_ms_at_most"), r.get("lag_p99_ms_at_most"),
                     r.get("lag_max_ms"), r.get("false_sdown"), r.get("tilt"), r.get("kill_to_odown_ms"),
-                    r.get("odown_to_completed_ms"), r.get("kill_to_completed_ms"));
+                    r.get("odown_to_completed_ms"), r.get("kill_to_completed_ms"),
+                    r.get("start_releases") + "+" + r.get("start_acquires"),
+                    r.get("restart_releases") + "+" + r.get("restart_acquires"),
+                    r.get("restart_others_releases") + "+" + r.get("restart_others_acquires"),
+                    r.get("restart_hooks_done_ms"));
         }
         System.out.print(t);
         System.out.printf("targets at 10,000 groups, per watcher: cpu <= %.0f core, rss <= %.0f MB, lag p99 <= %.0f ms%n",

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A loopback cluster of real processes for the scale benchmark: 3 watchers, {@code agents}
@@ -33,6 +34,7 @@ final class ScaleCluster implements AutoCloseable {
     private final Map<String, Integer> watcherPorts = new LinkedHashMap<>();
     private final Map<String, Integer> agentPorts = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
 
     private final boolean pin;
 
@@ -51,7 +53,8 @@ final class ScaleCluster implements AutoCloseable {
         Files.createDirectories(dir.resolve("state"));
         Path hook = dir.resolve("record-hook.sh");
         Files.writeString(hook, "#!/bin/sh\n# Records the hook call; configures nothing.\n"
-                + "echo \"$1 $VIGIL_GROUP $VIGIL_TERM $VIGIL_FLOATING_IP\" >> '" + dir.resolve("hooks.log") + "'\n");
+                + "echo \"$1 $VIGIL_NODE $VIGIL_GROUP $VIGIL_TERM $VIGIL_FLOATING_IP\" >> '" + dir.resolve("hooks.log")
+                + "'\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(config(), clusterFile(groups, agents, hook));
     }
@@ -114,7 +117,27 @@ final class ScaleCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(pin ? List.of("taskset", "-c", cpus, "java") : List.of("java"));
         cmd.addAll(jvmOpts);
         cmd.addAll(List.of("-jar", jar.toString(), args[0], "--config", config().toString(), args[1], args[2]));
+        commands.put(id, cmd);
         processes.put(id, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(id).toFile()).start());
+    }
+
+    /** SIGKILL, then the same command again, its output appended to the same log. */
+    void restart(String id) throws IOException, InterruptedException {
+        processes.get(id).destroyForcibly().waitFor();
+        processes.put(id, new ProcessBuilder(commands.get(id)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start());
+    }
+
+    /** How many hook calls have been recorded so far, by kind and node ("release n1"). */
+    Map<String, Long> hookCounts() throws IOException {
+        Path file = dir.resolve("hooks.log");
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try (var lines = Files.lines(file)) {
+            return lines.map(l -> l.split(" ", 3)).collect(Collectors.groupingBy(f -> f[0] + " " + f[1],
+                    Collectors.counting()));
+        }
     }
 
     /** The size of the hooks' record: it grows with every hook call. */

@@ -6,6 +6,7 @@ import dev.vigil.transport.grpc.AdminClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ final class ScaleRun {
     private static final long FAILOVER_WAIT_MS = 60_000;
     private static final long QUIET_MS = 10_000;
     private static final long SETTLE_MAX_MS = 600_000;
+    private static final String RESTART_NODE = "n1";
+    private static final long RESTART_MAX_MS = 180_000;
 
     private final ScaleCluster c;
     private final int groups;
@@ -37,7 +40,8 @@ final class ScaleRun {
         awaitWatchers();
         long readyMs = System.currentTimeMillis() - t0;
         log("%d groups: watchers answer after %d ms; waiting until the hooks are quiet", groups, readyMs);
-        long settledMs = awaitQuietHooks();
+        long settledMs = awaitQuietHooks(SETTLE_MAX_MS);
+        Map<String, Long> startHooks = c.hookCounts();
         log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "hooks still running after "
                 + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "hooks quiet after " + settledMs + " ms", warmup.toSeconds());
         Thread.sleep(warmup.toMillis());
@@ -106,8 +110,40 @@ final class ScaleRun {
             r.put("odown_to_completed_ms", odown < 0 || completed.isEmpty() ? Double.NaN
                     : (double) (completed.getAsLong() - odown));
             r.put("kill_to_completed_ms", completed.isEmpty() ? Double.NaN : (double) (completed.getAsLong() - killAt));
+            r.put("start_releases", count(startHooks, "release", null));
+            r.put("start_acquires", count(startHooks, "acquire", null));
         }
+        restartAgent(rows.values());
         return new ArrayList<>(rows.values());
+    }
+
+    /**
+     * SIGKILL of {@value #RESTART_NODE}, primary of half the groups, and a start again: the hooks
+     * its start-up runs (a release for each group whose IP it may have left, then an acquire for
+     * each it is primary of), the hooks the other agents ran meanwhile, and how long until all
+     * were done. The agents share one CPU here, so a restart that starves the others for longer
+     * than fence-after costs them their leases: those hooks are the benchmark's, not a host's.
+     */
+    private void restartAgent(Collection<Map<String, Object>> rows) throws Exception {
+        Map<String, Long> before = c.hookCounts();
+        log("%d groups: restarting agent %s; waiting until the hooks are quiet", groups, RESTART_NODE);
+        c.restart(RESTART_NODE);
+        long doneMs = awaitQuietHooks(RESTART_MAX_MS);
+        Map<String, Long> after = c.hookCounts();
+        for (Map<String, Object> r : rows) {
+            for (String kind : List.of("release", "acquire")) {
+                long own = count(after, kind, RESTART_NODE) - count(before, kind, RESTART_NODE);
+                r.put("restart_" + kind + "s", own);
+                r.put("restart_others_" + kind + "s", count(after, kind, null) - count(before, kind, null) - own);
+            }
+            r.put("restart_hooks_done_ms", doneMs < 0 ? Double.NaN : (double) doneMs);
+        }
+    }
+
+    /** Hook calls of one kind, by one node or (null) by all. */
+    private static long count(Map<String, Long> counts, String kind, String node) {
+        return counts.entrySet().stream().filter(e -> node == null ? e.getKey().startsWith(kind + " ")
+                : e.getKey().equals(kind + " " + node)).mapToLong(Map.Entry::getValue).sum();
     }
 
     private void awaitWatchers() throws InterruptedException {
@@ -134,14 +170,13 @@ final class ScaleRun {
      * Waits until no hook has run for {@link #QUIET_MS}: at start every agent releases every
      * group's IP and the primaries then acquire theirs, one process per hook, and on a small
      * machine that storm (and the late probe replies it causes) would be measured instead of
-     * the steady state. Returns how long it took after the watchers answered, -1 if it did not
-     * end within {@link #SETTLE_MAX_MS}.
+     * the steady state. Returns how long it took, -1 if it did not end within {@code maxMs}.
      */
-    private long awaitQuietHooks() throws InterruptedException {
+    private long awaitQuietHooks(long maxMs) throws InterruptedException {
         long start = System.currentTimeMillis();
         long lastSize = -1;
         long lastChange = start;
-        while (System.currentTimeMillis() - start < SETTLE_MAX_MS) {
+        while (System.currentTimeMillis() - start < maxMs) {
             long size = c.hookLogBytes();
             long now = System.currentTimeMillis();
             if (size != lastSize) {
