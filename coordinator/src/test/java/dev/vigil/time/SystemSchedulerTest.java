@@ -74,6 +74,22 @@ class SystemSchedulerTest {
     }
 
     @Test
+    void aTaskSubmittedWhileTheCoreWaitsForALaterTimerRunsAtOnce() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        s.execute(waiting::countDown);
+        s.schedule(10_000, () -> { });
+        await(waiting);
+        Thread.sleep(50); // the core thread now sleeps until the timer's millisecond
+        long start = s.nowMillis();
+        CompletableFuture<Long> ranAt = new CompletableFuture<>();
+
+        s.execute(() -> ranAt.complete(s.nowMillis()));
+
+        long after = ranAt.get(5, TimeUnit.SECONDS) - start;
+        assertTrue(after < 1_000, "ran after " + after + " ms");
+    }
+
+    @Test
     void cancelledTimerNeverRuns() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         Scheduler.Timer t = s.schedule(50, () -> ran.add("cancelled"));
