@@ -139,10 +139,9 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
             try {
                 body.run();
             } catch (RuntimeException | Error e) {
+                // Even a StackOverflowError: an agent whose core thread died would never let go
+                // of its IP when its lease ran out.
                 LOG.error("core task failed error={}", e.toString(), e);
-                if (e instanceof VirtualMachineError) {
-                    throw e;
-                }
             }
         }
     }

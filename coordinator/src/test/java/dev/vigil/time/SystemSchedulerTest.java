@@ -124,6 +124,9 @@ class SystemSchedulerTest {
         s.schedule(0, () -> {
             throw new AssertionError("boom from a timer (expected by the test)");
         });
+        s.execute(() -> {
+            throw new StackOverflowError("boom, a VirtualMachineError (expected by the test)");
+        });
         CompletableFuture<Thread> after = new CompletableFuture<>();
         s.schedule(10, () -> after.complete(Thread.currentThread()));
 
