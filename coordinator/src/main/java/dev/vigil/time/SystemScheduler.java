@@ -2,6 +2,7 @@ package dev.vigil.time;
 
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
     }
 
     private static final long NOT_A_TIMER = Long.MIN_VALUE;
+    /** Longer delays are cut to this (a thousand days), so that no due time overflows. */
+    static final long MAX_DELAY_MS = 1_000L * 24 * 3600 * 1000;
 
     private final TreeMap<Long, ArrayDeque<Task>> queue = new TreeMap<>(); // guarded by itself
     private boolean closed; // guarded by queue
@@ -65,16 +68,16 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
 
     @Override
     public Timer schedule(long delayMillis, Runnable task) {
-        long delay = Math.max(0, delayMillis);
+        long delay = Math.min(MAX_DELAY_MS, Math.max(0, delayMillis));
         long now = System.nanoTime();
-        Task t = new Task(task, now + TimeUnit.MILLISECONDS.toNanos(delay));
+        Task t = new Task(Objects.requireNonNull(task, "task"), now + TimeUnit.MILLISECONDS.toNanos(delay));
         return enqueue(now / 1_000_000 + delay, t) ? t : () -> { };
     }
 
     /** Runs {@code task} on the core thread as soon as it is free, after tasks already due. */
     @Override
     public void execute(Runnable task) {
-        enqueue(nowMillis(), new Task(task, NOT_A_TIMER));
+        enqueue(nowMillis(), new Task(Objects.requireNonNull(task, "task"), NOT_A_TIMER));
     }
 
     private boolean enqueue(long dueMs, Task t) {
@@ -136,13 +139,22 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
             if (t.dueNanos != NOT_A_TIMER) {
                 lag.record(Math.max(0, System.nanoTime() - t.dueNanos));
             }
+            Thread.interrupted(); // a task's interrupt is not the next one's
             try {
                 body.run();
-            } catch (RuntimeException | Error e) {
-                // Even a StackOverflowError: an agent whose core thread died would never let go
-                // of its IP when its lease ran out.
-                LOG.error("core task failed error={}", e.toString(), e);
+            } catch (Throwable e) {
+                // Whatever it is, even a StackOverflowError or a sneaked checked exception: an
+                // agent whose core thread died would never let go of its IP when its lease ran out.
+                failed(e);
             }
+        }
+    }
+
+    private static void failed(Throwable e) {
+        try {
+            LOG.error("core task failed error={}", e.toString(), e);
+        } catch (Throwable logging) {
+            // a toString that throws, or no memory left to log with: the thread carries on
         }
     }
 

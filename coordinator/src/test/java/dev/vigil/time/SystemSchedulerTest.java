@@ -127,10 +127,23 @@ class SystemSchedulerTest {
         s.execute(() -> {
             throw new StackOverflowError("boom, a VirtualMachineError (expected by the test)");
         });
+        s.execute(() -> {
+            throw new IllegalStateException("boom (expected by the test)") {
+                @Override
+                public String toString() {
+                    throw new UnsupportedOperationException("and no way to describe it");
+                }
+            };
+        });
+        s.execute(() -> Thread.currentThread().interrupt());
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        s.execute(() -> interrupted.complete(Thread.currentThread().isInterrupted()));
+        s.schedule(Long.MAX_VALUE, () -> { });
         CompletableFuture<Thread> after = new CompletableFuture<>();
         s.schedule(10, () -> after.complete(Thread.currentThread()));
 
         assertEquals(first.get(), after.get(5, TimeUnit.SECONDS), "the same thread carries on");
+        assertFalse(interrupted.get(), "a task's interrupt is cleared before the next task");
     }
 
     @Test
@@ -166,6 +179,22 @@ class SystemSchedulerTest {
         await(done);
 
         assertEquals(java.util.stream.IntStream.range(0, 100).boxed().toList(), ran);
+    }
+
+    @Test
+    void closeFromTheCoreThreadLetsTheTasksAlreadyDueFinish() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        CompletableFuture<Thread> core = new CompletableFuture<>();
+        s.execute(() -> {
+            core.complete(Thread.currentThread());
+            s.execute(ran::countDown);
+            s.close(); // must not wait for itself
+        });
+
+        await(ran);
+        core.get().join(5_000);
+
+        assertFalse(core.get().isAlive());
     }
 
     @Test
