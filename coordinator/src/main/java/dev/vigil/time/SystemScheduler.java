@@ -166,7 +166,7 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
                 if (first == null && closed) {
                     return null;
                 }
-                long wait = first == null ? 0 : first.getKey() - nowMillis();
+                long wait = first == null ? 0 : first.getKey() - nowMillis(); // wait(0): until notified
                 if (first != null && wait <= 0) {
                     Task t = first.getValue().pollFirst();
                     if (first.getValue().isEmpty()) {
