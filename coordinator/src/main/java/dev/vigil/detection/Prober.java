@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
 /**
  * Probes one node of a group, forever: a probe every {@code probe-interval}, each with a
  * deadline of {@code probe-timeout}; after a miss, one every {@code reprobe-interval} until a
- * valid reply, so that one lost packet never costs a whole interval. {@link #lastOk()} is the
+ * valid reply to any of them, so that one lost packet never costs a whole interval. {@link #lastOk()} is the
  * send time of the latest probe that got a valid reply: a reply delayed in the network never
  * makes a node look fresher than it is. When the node has been silent for {@code down-after}
  * the listener hears of it at that instant, not at the next probe.
@@ -38,7 +38,6 @@ public final class Prober {
     private long lastReplySent;
     private boolean lastReplyServing = true;
     private long ackStamp;
-    private long sentAt;
     private boolean answered = true;
     private boolean missing;
     private boolean stopped;
@@ -98,7 +97,6 @@ public final class Prober {
             return;
         }
         long sent = scheduler.nowMillis();
-        sentAt = sent;
         answered = false;
         agents.probe(node, request.apply(ackStamp), reply -> onReply(sent, reply));
         long deadline = missing ? timings.reprobeIntervalMs() : timings.probeTimeoutMs();
@@ -145,9 +143,11 @@ public final class Prober {
         if (!valid) {
             return;
         }
-        if (sent >= sentAt) {
-            answered = true;
-        }
+        // Any timely valid reply, to the latest probe or to an earlier re-probe, ends the
+        // re-probing: a node whose replies take longer than reprobe-interval (but less than
+        // probe-timeout) would otherwise be probed every reprobe-interval for ever after one
+        // miss, four times the load on an agent that is slow because it is loaded.
+        answered = true;
         if (sent > lastOk) {
             lastOk = sent;
             listener.changed(this);

@@ -143,6 +143,22 @@ class ProberTest {
     }
 
     @Test
+    void aSlowButTimelyReplyEndsTheReprobingSoAnOverloadedAgentIsNotProbedFourTimesAsOften() {
+        agents.replyAfterMs = 300L; // slower than reprobe-interval (250), within probe-timeout (500)
+        prober(Timings.defaults()).start(0);
+        scheduler.advanceTo(999);
+        agents.replyAfterMs = null; // the probe at 1000 is lost
+        scheduler.advanceTo(1_000);
+        agents.replyAfterMs = 300L;
+
+        scheduler.advanceTo(4_000);
+
+        // missed at 1500; re-probes at 1500 and 1750; the reply to 1500 comes at 1800, within
+        // its probe-timeout: the node answers, so back to one probe per interval after 1750
+        assertEquals(List.of(0L, 1_000L, 1_500L, 1_750L, 2_750L, 3_750L), agents.sendTimes());
+    }
+
+    @Test
     void missedDeadlineTellsTheListener() {
         prober(Timings.defaults()).start(0);
 
