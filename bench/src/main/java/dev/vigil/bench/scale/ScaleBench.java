@@ -51,6 +51,15 @@ public final class ScaleBench implements Callable<Integer> {
             description = "watchers on all CPUs but the last, agents and their hooks on the last, as on other hosts (default: ${DEFAULT-VALUE})")
     boolean pin;
 
+    /** What the groups' acquire and release hooks are. */
+    enum Hooks { record, none }
+
+    @Option(names = "--hooks", defaultValue = "record",
+            description = "record: acquire and release hooks that append a line to a file, one sh process each; "
+                    + "none: no hooks, so that a first start is not tens of thousands of processes on the agents' CPU "
+                    + "(default: ${DEFAULT-VALUE})")
+    Hooks hooks;
+
     @Option(names = "--jvm-opts", defaultValue = "", description = "JVM options of the watchers and agents, space-separated")
     String jvmOpts;
 
@@ -72,12 +81,12 @@ public final class ScaleBench implements Callable<Integer> {
         List<String> opts = jvmOpts.isBlank() ? List.of() : Arrays.asList(jvmOpts.trim().split("\\s+"));
         Results results = new Results("scale", Results.defaultDir()).param("groups", groups)
                 .param("duration_s", duration.toSeconds()).param("warmup_s", warmup.toSeconds()).param("agents", agents).param("pin", pin)
-                .param("jvm_opts", jvmOpts).param("probe_interval_ms", 1000).param("down_after_ms", 5000);
-        System.out.printf("scale: %s groups, %d s each after %d s warm-up, %d agents, load average %s%n", groups,
-                duration.toSeconds(), warmup.toSeconds(), agents, Results.loadAverage());
+                .param("hooks", hooks.name()).param("jvm_opts", jvmOpts).param("probe_interval_ms", 1000).param("down_after_ms", 5000);
+        System.out.printf("scale: %s groups, %d s each after %d s warm-up, %d agents, hooks %s, load average %s%n",
+                groups, duration.toSeconds(), warmup.toSeconds(), agents, hooks, Results.loadAverage());
         for (int n : groups) {
             Path dir = Files.createTempDirectory("vigil-scale-" + n + "-");
-            try (ScaleCluster c = new ScaleCluster(dir, n, agents, pin)) {
+            try (ScaleCluster c = new ScaleCluster(dir, n, agents, pin, hooks == Hooks.record)) {
                 new ScaleRun(c, n, warmup, duration).run(vigil, opts).forEach(results::add);
             } catch (IllegalStateException e) {
                 // one group count that cannot run (watchers that never answer) must not lose the others

@@ -11,15 +11,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A loopback cluster of real processes for the scale benchmark: 3 watchers, {@code agents}
  * agents that each serve many groups, and one group, {@value #KILL_GROUP}, whose primary has
  * an agent to itself so that it can be killed without touching the others. Every group has its
- * own floating IP from 198.18.0.0/15 (the benchmarking range) that is never configured: the
- * acquire and release hooks only append a line to {@code hooks.log}, one {@code sh} process each
- * (the agents' own logs time every hook run).
+ * own floating IP from 198.18.0.0/15 (the benchmarking range) that is never configured. With
+ * {@code hookProcesses} the acquire and release hooks only append a line to {@code hooks.log}, one
+ * {@code sh} process each; without, no group has hooks and the agents take and let go of the IPs
+ * at once. Either way every change is counted from the agents' {@code IpChanged} events.
  *
  * <p>With {@code pin}, the watchers run on every CPU but the last and the agents (with their
  * hook processes) on the last, as if they were on other hosts: what is measured is what a
@@ -37,10 +37,12 @@ final class ScaleCluster implements AutoCloseable {
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
 
     private final boolean pin;
+    private final boolean hookProcesses;
 
-    ScaleCluster(Path dir, int groups, int agents, boolean pin) throws IOException {
+    ScaleCluster(Path dir, int groups, int agents, boolean pin, boolean hookProcesses) throws IOException {
         this.dir = dir;
         this.pin = pin;
+        this.hookProcesses = hookProcesses;
         List<Integer> ports = freePorts(WATCHERS.size() + agents + 1);
         int p = 0;
         for (String w : WATCHERS) {
@@ -84,12 +86,16 @@ final class ScaleCluster implements AutoCloseable {
         return y.toString();
     }
 
-    /** One group in flow style, two nodes, recording hooks: about 300 bytes. */
+    /** One group in flow style, two nodes, recording hooks if any: about 300 bytes. */
     private void group(StringBuilder y, String id, int index, String primary, String a, String b, Path hook) {
         y.append("  - {id: ").append(id).append(", floating-ip: 198.").append(18 + index / 65536).append('.')
                 .append(index / 256 % 256).append('.').append(index % 256).append("/32, interface: bench0, initial-primary: ")
-                .append(primary).append(",\n     hooks: {acquire: [").append(hook).append(", acquire], release: [")
-                .append(hook).append(", release]},\n     nodes: [");
+                .append(primary).append(",\n     ");
+        if (hookProcesses) {
+            y.append("hooks: {acquire: [").append(hook).append(", acquire], release: [").append(hook)
+                    .append(", release]},\n     ");
+        }
+        y.append("nodes: [");
         for (String n : List.of(a, b)) {
             y.append(n.equals(a) ? "" : ", ").append("{id: ").append(n).append(", agent: \"127.0.0.1:")
                     .append(agentPorts.get(n)).append("\"}");
@@ -128,25 +134,37 @@ final class ScaleCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start());
     }
 
-    /** How many hook calls have been recorded so far, by kind and node ("release n1"). */
+    /**
+     * How many times each agent has taken or let go of an IP so far, by kind and node ("release
+     * n1"), from the agents' {@code IpChanged} events: one per hook that succeeded (or, with no
+     * hooks, per change); a start-up that finds in its state file that the IP is not here
+     * releases nothing and is not counted.
+     */
     Map<String, Long> hookCounts() throws IOException {
-        Path file = dir.resolve("hooks.log");
-        if (!Files.exists(file)) {
-            return Map.of();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String n : agentPorts.keySet()) {
+            if (!Files.exists(log(n))) {
+                continue;
+            }
+            try (var lines = Files.lines(log(n))) {
+                lines.filter(l -> l.contains(" IpChanged ") && !l.contains(" reason=\"not here"))
+                        .forEach(l -> counts.merge((l.contains(" held=true ") ? "acquire " : "release ") + n, 1L, Long::sum));
+            }
         }
-        try (var lines = Files.lines(file)) {
-            return lines.map(l -> l.split(" ", 3)).collect(Collectors.groupingBy(f -> f[0] + " " + f[1],
-                    Collectors.counting()));
-        }
+        return counts;
     }
 
-    /** The size of the hooks' record: it grows with every hook call. */
-    long hookLogBytes() {
-        try {
-            return Files.size(dir.resolve("hooks.log"));
-        } catch (IOException e) {
-            return 0; // no hook has run yet
+    /** The size of the agents' logs: they grow with every hook and every change of an IP, and not while all is steady. */
+    long agentLogBytes() {
+        long bytes = 0;
+        for (String n : agentPorts.keySet()) {
+            try {
+                bytes += Files.size(log(n));
+            } catch (IOException e) {
+                // not written yet
+            }
         }
+        return bytes;
     }
 
     /** The agents that serve many groups (not the kill group's own). */

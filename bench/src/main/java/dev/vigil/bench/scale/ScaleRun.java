@@ -39,11 +39,11 @@ final class ScaleRun {
         c.start(jar, jvmOpts);
         awaitWatchers();
         long readyMs = System.currentTimeMillis() - t0;
-        log("%d groups: watchers answer after %d ms; waiting until the hooks are quiet", groups, readyMs);
-        long settledMs = awaitQuietHooks(SETTLE_MAX_MS);
+        log("%d groups: watchers answer after %d ms; waiting until the agents are quiet", groups, readyMs);
+        long settledMs = awaitQuietAgents(SETTLE_MAX_MS);
         Map<String, Long> startHooks = c.hookCounts();
-        log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "hooks still running after "
-                + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "hooks quiet after " + settledMs + " ms", warmup.toSeconds());
+        log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "agents still changing IPs after "
+                + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "agents quiet after " + settledMs + " ms", warmup.toSeconds());
         Thread.sleep(warmup.toMillis());
 
         Map<String, Double> cpu0 = new LinkedHashMap<>();
@@ -126,9 +126,9 @@ final class ScaleRun {
      */
     private void restartAgent(Collection<Map<String, Object>> rows) throws Exception {
         Map<String, Long> before = c.hookCounts();
-        log("%d groups: restarting agent %s; waiting until the hooks are quiet", groups, RESTART_NODE);
+        log("%d groups: restarting agent %s; waiting until the agents are quiet", groups, RESTART_NODE);
         c.restart(RESTART_NODE);
-        long doneMs = awaitQuietHooks(RESTART_MAX_MS);
+        long doneMs = awaitQuietAgents(RESTART_MAX_MS);
         Map<String, Long> after = c.hookCounts();
         for (Map<String, Object> r : rows) {
             for (String kind : List.of("release", "acquire")) {
@@ -167,17 +167,17 @@ final class ScaleRun {
     }
 
     /**
-     * Waits until no hook has run for {@link #QUIET_MS}: at start every agent releases every
-     * group's IP and the primaries then acquire theirs, one process per hook, and on a small
+     * Waits until no agent has logged anything for {@link #QUIET_MS}: at start every agent
+     * releases every group's IP and the primaries then acquire theirs, one process per hook, and on a small
      * machine that storm (and the late probe replies it causes) would be measured instead of
      * the steady state. Returns how long it took, -1 if it did not end within {@code maxMs}.
      */
-    private long awaitQuietHooks(long maxMs) throws InterruptedException {
+    private long awaitQuietAgents(long maxMs) throws InterruptedException {
         long start = System.currentTimeMillis();
         long lastSize = -1;
         long lastChange = start;
         while (System.currentTimeMillis() - start < maxMs) {
-            long size = c.hookLogBytes();
+            long size = c.agentLogBytes();
             long now = System.currentTimeMillis();
             if (size != lastSize) {
                 lastSize = size;
