@@ -98,7 +98,7 @@ public final class Prober {
         }
         long sent = scheduler.nowMillis();
         answered = false;
-        agents.probe(node, request.apply(ackStamp), reply -> onReply(sent, reply));
+        agents.probe(node, request.apply(ackStamp), (reply, arrived) -> onReply(sent, reply, arrived));
         long deadline = missing ? timings.reprobeIntervalMs() : timings.probeTimeoutMs();
         timer = scheduler.schedule(deadline, () -> onDeadline(sent));
     }
@@ -119,15 +119,17 @@ public final class Prober {
         send();
     }
 
-    private void onReply(long sent, ProbeReply reply) {
+    private void onReply(long sent, ProbeReply reply, long arrived) {
         if (stopped) {
             return;
         }
         boolean valid = listener.accept(this, reply);
-        // A reply after its deadline counts for nothing: it proves the node was alive at some
-        // unknown time after the probe left, and acking its stamp would keep the node's lease
-        // alive past the moment this watcher may vote against it.
-        if (scheduler.nowMillis() - sent > timings.probeTimeoutMs()) {
+        // A reply that arrived after its deadline counts for nothing: it proves the node was
+        // alive at some unknown time after the probe left, and acking its stamp would keep the
+        // node's lease alive past the moment this watcher may vote against it. What counts is
+        // when it arrived: one that came in time but waited for this thread behind thousands of
+        // others is as timely as any (and a watcher stalled for longer goes into TILT).
+        if (arrived - sent > timings.probeTimeoutMs()) {
             return;
         }
         if (reply.stamp() > ackStamp) {

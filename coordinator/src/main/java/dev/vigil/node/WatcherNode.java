@@ -70,8 +70,8 @@ public final class WatcherNode implements AutoCloseable {
         file.watchers().stream().filter(w -> !w.id().equals(id)).forEach(w -> others.put(w.id(), Wiring.endpoint(w.address())));
         var agentEndpoints = new LinkedHashMap<dev.vigil.core.NodeId, Endpoint>();
         file.agents().forEach((n, hp) -> agentEndpoints.put(n, Wiring.endpoint(hp)));
-        var peers = new GrpcPeers(others, tls, core, 1_000);
-        var agents = new GrpcAgents(agentEndpoints, tls, core,
+        var peers = new GrpcPeers(others, tls, core, core, 1_000);
+        var agents = new GrpcAgents(agentEndpoints, tls, core, core,
                 g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L), 30_000);
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core,
                 id.value(), "leader");

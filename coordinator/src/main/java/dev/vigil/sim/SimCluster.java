@@ -534,9 +534,9 @@ public final class SimCluster {
         }
 
         @Override
-        public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+        public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
             NodeHost h = nodes.get(node);
-            net.call(from, h.proc, () -> h.instance.onProbe(request), reply);
+            net.call(from, h.proc, () -> h.instance.onProbe(request), r -> reply.reply(r, world.now()));
         }
 
         @Override

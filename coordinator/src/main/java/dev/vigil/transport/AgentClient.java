@@ -8,7 +8,17 @@ import java.util.function.Consumer;
  * runs on the watcher's thread, or never; timeouts are the caller's business.
  */
 public interface AgentClient {
-    void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply);
+    /**
+     * A probe's reply and the time it reached this process, on the caller's {@code Clock}: a
+     * probe meets or misses its deadline when its reply arrives, not when a busy core thread
+     * gets to it (a batch of thousands of replies is handed over a chunk per task).
+     */
+    @FunctionalInterface
+    interface ProbeCallback {
+        void reply(ProbeReply reply, long arrivedAtMillis);
+    }
+
+    void probe(NodeId node, ProbeRequest request, ProbeCallback reply);
 
     void promote(NodeId node, PromoteRequest request, Consumer<AgentReply> reply);
 

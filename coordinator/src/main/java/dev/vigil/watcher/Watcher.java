@@ -297,8 +297,13 @@ public final class Watcher {
         }
 
         @Override
-        public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
-            inner.probe(node, request, guarded(reply));
+        public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
+            inner.probe(node, request, (r, arrived) -> {
+                if (!stopped) {
+                    guard();
+                    reply.reply(r, arrived);
+                }
+            });
         }
 
         @Override

@@ -26,7 +26,7 @@ class ProberTest {
     private static final WatcherId ME = new WatcherId("w1");
 
     /** One probe the fake agent received, with the means to answer it. */
-    private record Sent(long at, ProbeRequest request, Consumer<ProbeReply> reply) {}
+    private record Sent(long at, ProbeRequest request, AgentClient.ProbeCallback reply) {}
 
     /** Records probes; answers after {@code replyAfterMs} if set, else only when the test says so. */
     private final class FakeAgents implements AgentClient {
@@ -34,7 +34,7 @@ class ProberTest {
         Long replyAfterMs;
 
         @Override
-        public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+        public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
             assertEquals(NODE, node);
             Sent s = new Sent(scheduler.nowMillis(), request, reply);
             probes.add(s);
@@ -67,7 +67,12 @@ class ProberTest {
         }
 
         void answer(Sent s, long stamp) {
-            s.reply().accept(new ProbeReply(WEB, NODE, true, stamp, 1, NODE, 1, true));
+            arrive(s, stamp, scheduler.nowMillis());
+        }
+
+        /** A reply that reached the watcher at {@code arrivedAt}, handed to the prober now. */
+        void arrive(Sent s, long stamp, long arrivedAt) {
+            s.reply().reply(new ProbeReply(WEB, NODE, true, stamp, 1, NODE, 1, true), arrivedAt);
         }
     }
 
@@ -257,6 +262,25 @@ class ProberTest {
         assertEquals(okBefore, p.lastOk(), "a reply 600 ms after its probe proves nothing about the node now");
         scheduler.advanceTo(1_750);
         assertEquals(1_750L, agents.last().at(), "and it does not answer the outstanding re-probe");
+    }
+
+    @Test
+    void aReplyThatArrivedInTimeCountsThoughTheThreadGetsToItLate() {
+        agents.replyAfterMs = 10L;
+        Prober p = prober(Timings.defaults());
+        p.start(0);
+        scheduler.advanceTo(999);
+        agents.replyAfterMs = null;
+        scheduler.advanceTo(1_000);
+        Sent probe = agents.last();
+
+        scheduler.advanceTo(1_700); // a busy thread: the reply arrived at 1400 and is handled at 1700
+        agents.arrive(probe, 1_390, 1_400);
+
+        assertEquals(1_000, p.lastOk(), "it arrived within probe-timeout (500 ms) of its probe");
+        scheduler.advanceTo(2_500); // the re-probe of 1500 is the last before the interval resumes
+        assertEquals(List.of(0L, 1_000L, 1_500L, 2_500L), agents.sendTimes());
+        assertEquals(1_390L, ackStampsRequested.get(ackStampsRequested.size() - 1), "and its stamp is acked");
     }
 
     @Test

@@ -78,9 +78,10 @@ class WatcherStartTest {
         var config = new ClusterConfig(List.of(W1, W2, new WatcherId("w3")), groups);
         AgentClient agents = new AgentClient() {
             @Override
-            public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+            public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
                 sends.get(node).merge(scheduler.nowMillis(), 1, Integer::sum);
-                reply.accept(new ProbeReply(request.group(), node, true, scheduler.nowMillis(), 0, N1, 0, node.equals(N1)));
+                reply.reply(new ProbeReply(request.group(), node, true, scheduler.nowMillis(), 0, N1, 0, node.equals(N1)),
+                        scheduler.nowMillis());
             }
 
             @Override

@@ -6,6 +6,7 @@ import dev.vigil.proto.v1.AgentServiceGrpc;
 import dev.vigil.proto.v1.ProbeBatchReply;
 import dev.vigil.proto.v1.ProbeBatchRequest;
 import dev.vigil.proto.v1.ProbeResult;
+import dev.vigil.time.Clock;
 import dev.vigil.transport.AgentClient;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.ProbeReply;
@@ -37,7 +38,7 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
     /** Probes per call at most: well under gRPC's 4 MiB message limit. */
     static final int MAX_BATCH = 4_096;
 
-    private record Pending(ProbeRequest request, Consumer<ProbeReply> reply) {}
+    private record Pending(ProbeRequest request, ProbeCallback reply) {}
 
     private final Links<NodeId> links;
     private final Executor core;
@@ -46,9 +47,9 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
     private final Coalescer<NodeId, Pending> probes;
     private final Set<NodeId> unbatched = ConcurrentHashMap.newKeySet();
 
-    public GrpcAgents(Map<NodeId, Endpoint> agents, TlsFiles tls, Executor core, ToLongFunction<GroupId> probeDeadlineMs,
+    public GrpcAgents(Map<NodeId, Endpoint> agents, TlsFiles tls, Executor core, Clock clock, ToLongFunction<GroupId> probeDeadlineMs,
             long commandDeadlineMs) {
-        this.links = new Links<>(agents, tls, core, "agent");
+        this.links = new Links<>(agents, tls, core, clock, "agent");
         this.core = core;
         this.probeDeadlineMs = probeDeadlineMs;
         this.commandDeadlineMs = commandDeadlineMs;
@@ -60,7 +61,7 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
     }
 
     @Override
-    public void probe(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+    public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
         links.channel(node); // an unknown node fails here, at the caller, as a single call would
         if (unbatched.contains(node)) {
             probeOne(node, request, reply);
@@ -69,16 +70,16 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
         }
     }
 
-    private void probeOne(NodeId node, ProbeRequest request, Consumer<ProbeReply> reply) {
+    private void probeOne(NodeId node, ProbeRequest request, ProbeCallback reply) {
         stub(node, probeDeadlineMs.applyAsLong(request.group())).probe(Convert.proto(request),
-                links.reply(node, "Probe", m -> reply.accept(Convert.domain(m))));
+                links.reply(node, "Probe", (m, arrived) -> reply.reply(Convert.domain(m), arrived), s -> false));
     }
 
     private void sendBatch(NodeId node, List<Pending> batch) {
         long deadline = batch.stream().mapToLong(p -> probeDeadlineMs.applyAsLong(p.request().group())).max().orElse(1_000);
         var b = ProbeBatchRequest.newBuilder();
         batch.forEach(p -> b.addProbes(Convert.proto(p.request())));
-        stub(node, deadline).probeBatch(b.build(), links.reply(node, "ProbeBatch", m -> deliver(node, batch, m), s -> {
+        stub(node, deadline).probeBatch(b.build(), links.reply(node, "ProbeBatch", (m, arrived) -> deliver(node, batch, m, arrived), s -> {
             if (s.getCode() != Status.Code.UNIMPLEMENTED) {
                 return false;
             }
@@ -91,7 +92,7 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
     }
 
     /** Each reply to its own prober on the core thread, as a single call's reply would go, a chunk per task. */
-    private void deliver(NodeId node, List<Pending> batch, ProbeBatchReply m) {
+    private void deliver(NodeId node, List<Pending> batch, ProbeBatchReply m, long arrived) {
         if (m.getResultsCount() != batch.size()) {
             links.invalid(node, "ProbeBatch", m.getResultsCount() + " results for " + batch.size() + " probes");
             return;
@@ -103,7 +104,7 @@ public final class GrpcAgents implements AgentClient, AutoCloseable {
                 return i;
             }
             try {
-                batch.get(i).reply().accept(Convert.domain(r.getReply()));
+                batch.get(i).reply().reply(Convert.domain(r.getReply()), arrived);
             } catch (RuntimeException e) {
                 links.invalid(node, "Probe", e.getMessage());
             }

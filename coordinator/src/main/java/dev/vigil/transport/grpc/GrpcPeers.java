@@ -6,6 +6,7 @@ import dev.vigil.proto.v1.HelloBatchReply;
 import dev.vigil.proto.v1.HelloBatchRequest;
 import dev.vigil.proto.v1.HelloResult;
 import dev.vigil.proto.v1.PeerServiceGrpc;
+import dev.vigil.time.Clock;
 import dev.vigil.transport.Hello;
 import dev.vigil.transport.PeerTransport;
 import dev.vigil.transport.VoteReply;
@@ -40,8 +41,8 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
     private final Coalescer<WatcherId, Pending> gossip;
     private final Set<WatcherId> unbatched = ConcurrentHashMap.newKeySet();
 
-    public GrpcPeers(Map<WatcherId, Endpoint> peers, TlsFiles tls, Executor core, long deadlineMs) {
-        this.links = new Links<>(peers, tls, core, "peer");
+    public GrpcPeers(Map<WatcherId, Endpoint> peers, TlsFiles tls, Executor core, Clock clock, long deadlineMs) {
+        this.links = new Links<>(peers, tls, core, clock, "peer");
         this.core = core;
         this.deadlineMs = deadlineMs;
         this.gossip = new Coalescer<>(core, MAX_BATCH, this::sendBatch);
@@ -91,7 +92,7 @@ public final class GrpcPeers implements PeerTransport, AutoCloseable {
     private void sendBatch(WatcherId to, List<Pending> batch) {
         var b = HelloBatchRequest.newBuilder();
         batch.forEach(p -> b.addHellos(Convert.proto(p.hello())));
-        stub(to).helloBatch(b.build(), links.reply(to, "HelloBatch", m -> deliver(to, batch, m), s -> {
+        stub(to).helloBatch(b.build(), links.reply(to, "HelloBatch", (m, arrived) -> deliver(to, batch, m), s -> {
             if (s.getCode() != Status.Code.UNIMPLEMENTED) {
                 return false;
             }

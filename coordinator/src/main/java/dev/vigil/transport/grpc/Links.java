@@ -1,6 +1,7 @@
 package dev.vigil.transport.grpc;
 
 import dev.vigil.proto.v1.CallError;
+import dev.vigil.time.Clock;
 import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
@@ -15,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +35,13 @@ final class Links<K> implements AutoCloseable {
     private final Map<K, Boolean> down = new ConcurrentHashMap<>();
     private final Map<K, Long> lastReconnect = new ConcurrentHashMap<>();
     private final Executor core;
+    private final Clock clock;
     private final String kind;
 
-    Links(Map<K, Endpoint> endpoints, TlsFiles tls, Executor core, String kind) {
+    /** {@code clock} stamps each reply's arrival, on the clock the core reads. */
+    Links(Map<K, Endpoint> endpoints, TlsFiles tls, Executor core, Clock clock, String kind) {
         this.core = core;
+        this.clock = clock;
         this.kind = kind;
         endpoints.forEach((id, e) -> {
             var b = Grpc.newChannelBuilderForAddress(e.host(), e.port(), TlsFiles.client(tls));
@@ -73,19 +78,23 @@ final class Links<K> implements AutoCloseable {
 
     /** An observer that hands a reply to {@code onReply} on the core thread; failures are logged, not delivered. */
     <T> StreamObserver<T> reply(K id, String rpc, Consumer<T> onReply) {
-        return reply(id, rpc, onReply, s -> false);
+        return reply(id, rpc, (v, arrived) -> onReply.accept(v), s -> false);
     }
 
-    /** As {@link #reply(Object, String, Consumer)}; a failure {@code handled} accepts is neither logged nor counted. */
-    <T> StreamObserver<T> reply(K id, String rpc, Consumer<T> onReply, Predicate<Status> handled) {
+    /**
+     * As {@link #reply(Object, String, Consumer)}, with the time the reply arrived, read on the
+     * transport's thread; a failure {@code handled} accepts is neither logged nor counted.
+     */
+    <T> StreamObserver<T> reply(K id, String rpc, ObjLongConsumer<T> onReply, Predicate<Status> handled) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {
+                long arrived = clock.nowMillis();
                 up(id);
                 try {
                     core.execute(() -> {
                         try {
-                            onReply.accept(value);
+                            onReply.accept(value, arrived);
                         } catch (RuntimeException e) {
                             log.warn("{} {} sent an invalid {} reply: {}", kind, id, rpc, e.getMessage());
                         }

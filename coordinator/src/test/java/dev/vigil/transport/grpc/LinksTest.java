@@ -19,7 +19,7 @@ class LinksTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: the first connect is refused, as to a restarting agent
         }
-        try (var links = new Links<>(Map.of("n1", new Endpoint("127.0.0.1", port)), null, Runnable::run, "agent")) {
+        try (var links = new Links<>(Map.of("n1", new Endpoint("127.0.0.1", port)), null, Runnable::run, () -> 0L, "agent")) {
             ManagedChannel ch = links.channel("n1"); // connecting, not failed yet
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (ch.getState(false) != ConnectivityState.TRANSIENT_FAILURE && System.nanoTime() < deadline) {

@@ -47,7 +47,7 @@ class WarmUpTest {
             agents.put(new NodeId("live"), new Endpoint("127.0.0.1", live.getPort()));
             agents.put(new NodeId("closed"), new Endpoint("127.0.0.1", closed));
             agents.put(new NodeId("mute"), new Endpoint("127.0.0.1", mute.getLocalPort()));
-            try (var client = new GrpcAgents(agents, null, core, g -> 1_000L, 1_000)) {
+            try (var client = new GrpcAgents(agents, null, core, () -> 0L, g -> 1_000L, 1_000)) {
                 List<String> how = client.warmUp(500).stream().map(f -> f.orTimeout(10, TimeUnit.SECONDS))
                         .map(CompletableFuture::join).sorted().toList();
                 assertEquals("agent closed UNAVAILABLE", how.get(0), how.toString());
