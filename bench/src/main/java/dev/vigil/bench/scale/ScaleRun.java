@@ -40,7 +40,7 @@ final class ScaleRun {
         awaitWatchers();
         long readyMs = System.currentTimeMillis() - t0;
         log("%d groups: watchers answer after %d ms; waiting until the agents are quiet", groups, readyMs);
-        long settledMs = awaitQuietAgents(SETTLE_MAX_MS);
+        long settledMs = awaitQuietAgents(SETTLE_MAX_MS, groups + 1);
         Map<String, Long> startHooks = c.hookCounts();
         log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "agents still changing IPs after "
                 + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "agents quiet after " + settledMs + " ms", warmup.toSeconds());
@@ -128,7 +128,7 @@ final class ScaleRun {
         Map<String, Long> before = c.hookCounts();
         log("%d groups: restarting agent %s; waiting until the agents are quiet", groups, RESTART_NODE);
         c.restart(RESTART_NODE);
-        long doneMs = awaitQuietAgents(RESTART_MAX_MS);
+        long doneMs = awaitQuietAgents(RESTART_MAX_MS, 0);
         Map<String, Long> after = c.hookCounts();
         for (Map<String, Object> r : rows) {
             for (String kind : List.of("release", "acquire")) {
@@ -167,12 +167,14 @@ final class ScaleRun {
     }
 
     /**
-     * Waits until no agent has logged anything for {@link #QUIET_MS}: at start every agent
-     * releases every group's IP and the primaries then acquire theirs, one process per hook, and on a small
-     * machine that storm (and the late probe replies it causes) would be measured instead of
-     * the steady state. Returns how long it took, -1 if it did not end within {@code maxMs}.
+     * Waits until the agents have taken at least {@code acquires} IPs in all and then logged
+     * nothing for {@link #QUIET_MS}: at start every agent releases every group's IP and the
+     * primaries then acquire theirs (one process per hook, with hooks), and on a small machine
+     * that storm (and the late probe replies it causes) would be measured instead of the steady
+     * state; agents waiting for their first leases are quiet too, but not done. Returns how
+     * long it took, -1 if it did not end within {@code maxMs}.
      */
-    private long awaitQuietAgents(long maxMs) throws InterruptedException {
+    private long awaitQuietAgents(long maxMs, long acquires) throws Exception {
         long start = System.currentTimeMillis();
         long lastSize = -1;
         long lastChange = start;
@@ -183,7 +185,10 @@ final class ScaleRun {
                 lastSize = size;
                 lastChange = now;
             } else if (now - lastChange >= QUIET_MS) {
-                return lastChange - start;
+                if (count(c.hookCounts(), "acquire", null) >= acquires) {
+                    return lastChange - start;
+                }
+                lastChange = now; // quiet, but not every primary has its IP yet
             }
             Thread.sleep(1_000);
         }
