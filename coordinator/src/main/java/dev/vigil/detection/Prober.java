@@ -128,7 +128,7 @@ public final class Prober {
         // alive at some unknown time after the probe left, and acking its stamp would keep the
         // node's lease alive past the moment this watcher may vote against it. What counts is
         // when it arrived: one that came in time but waited for this thread behind thousands of
-        // others is as timely as any (and a watcher stalled for longer goes into TILT).
+        // others is as timely as any.
         if (arrived - sent > timings.probeTimeoutMs()) {
             return;
         }
