@@ -132,9 +132,6 @@ public final class Prober {
         if (arrived - sent > timings.probeTimeoutMs()) {
             return;
         }
-        if (reply.stamp() > ackStamp) {
-            ackStamp = reply.stamp();
-        }
         if (sent >= lastReplySent) {
             lastReplySent = sent;
             lastReplyServing = reply.serving();
@@ -144,6 +141,13 @@ public final class Prober {
         }
         if (!valid) {
             return;
+        }
+        // Only a valid reply is acked. A vote against the primary needs fence-after without a
+        // valid reply; a watcher that acked the stamps of a primary answering "not serving"
+        // would keep its lease alive up to the vote, and up to fence-after past it should the
+        // probes that carry the vote be lost.
+        if (reply.stamp() > ackStamp) {
+            ackStamp = reply.stamp();
         }
         // Any timely valid reply, to the latest probe or to an earlier re-probe, ends the
         // re-probing: a node whose replies take longer than reprobe-interval (but less than

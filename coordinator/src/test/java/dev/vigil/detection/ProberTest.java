@@ -314,6 +314,19 @@ class ProberTest {
     }
 
     @Test
+    void aReplyTheListenerRejectsIsNotAcked() {
+        listener.acceptReplies = false; // e.g. the primary answers "not serving"
+        agents.replyAfterMs = 10L;
+        prober(Timings.defaults()).start(0);
+
+        scheduler.advanceTo(1_000);
+
+        assertEquals(List.of(0L, 500L, 750L, 1_000L), agents.sendTimes());
+        assertEquals(List.of(0L, 0L, 0L, 0L), ackStampsRequested,
+                "acking it would keep the lease of a primary this watcher may vote against");
+    }
+
+    @Test
     void latestReplyStampIsEchoedInTheNextProbe() {
         Prober p = prober(Timings.defaults());
         p.start(0);
