@@ -9,15 +9,15 @@ import java.util.SplittableRandom;
 
 /**
  * The faults of one seed: one to five episodes in the first {@link #FAULT_END_MS} of virtual
- * time, each a crash, hang, partition, loss, delay, duplication, hook failure or operator
- * action with a random start and length; sometimes a leader is struck the moment it is elected,
+ * time, each a crash, hang, partition, loss, delay, duplication, hook failure, failing service
+ * check or operator action with a random start and length; sometimes a leader is struck the moment it is elected,
  * or an agent while it is being promoted (before, during or after its promote and acquire hooks).
  * At {@link #FAULT_END_MS} every fault stops, except that one node's host may stay powered off,
  * which is what a failover is for.
  */
 final class FaultPlan {
     static final long FAULT_END_MS = 30_000;
-    private static final int KINDS = 14;
+    private static final int KINDS = 15;
 
     private final SimCluster c;
     private final SplittableRandom r;
@@ -153,6 +153,12 @@ final class FaultPlan {
                 WatcherId w = pickWatcher();
                 c.at(start, () -> c.manualFailover(w, null));
             }
+            case 13 -> c.at(start, () -> {
+                // The primary's service fails: its agent still answers, "not serving".
+                NodeId p = c.answering() != null ? c.answering() : pickNode();
+                c.serviceFails(p, true);
+                c.at(end, () -> c.serviceFails(p, false));
+            });
             default -> c.at(start, () -> {
                 // The primary cut off from every watcher, still reachable by its clients.
                 NodeId p = c.answering() != null ? c.answering() : pickNode();
@@ -199,6 +205,7 @@ final class FaultPlan {
             c.thaw(w.value());
         }
         for (NodeId n : c.nodeIds()) {
+            c.serviceFails(n, false);
             c.thaw("agent-" + n.value());
             if (!n.equals(victim)) {
                 c.restartHost(n);

@@ -226,6 +226,20 @@ public final class SimCluster {
         ipDirty = true;
     }
 
+    /**
+     * The node's service check fails, or passes again: its agent answers probes "not serving",
+     * as the agent of a host whose database has stopped would. A restarted agent checks afresh
+     * (it starts serving).
+     */
+    public void serviceFails(NodeId n, boolean failing) {
+        NodeHost h = nodes.get(n);
+        if (!h.proc.up || h.instance == null) {
+            return;
+        }
+        checker.note("FAULT service " + (failing ? "fails" : "passes") + " on " + n);
+        h.instance.service(GROUP, !failing, failing ? "simulated: service down" : "simulated: service up");
+    }
+
     public void restartAgent(NodeId n) {
         NodeHost h = nodes.get(n);
         if (h.proc.up || !h.hostUp) {

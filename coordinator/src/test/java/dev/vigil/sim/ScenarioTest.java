@@ -124,6 +124,37 @@ class ScenarioTest {
     }
 
     @Test
+    void aPrimaryWhoseServiceFailsLetsGoBeforeTheStandbyAcquiresEvenIfCutOffAtTheVote() {
+        SimCluster c = cluster(3);
+        c.serviceFails(N1, true); // n1 answers every probe, "not serving"
+        boolean[] cut = {false};
+        c.onEvent(e -> {
+            // the leader's Release and the probes that carry the vote are lost: n1's lease is
+            // all that makes it let go
+            if (e instanceof Event.ElectionStarted && !cut[0]) {
+                cut[0] = true;
+                c.partition(List.of("n1"), List.of("w1", "w2", "w3"));
+            }
+        });
+        List<List<NodeId>> seen = new ArrayList<>();
+        c.onEvent(e -> {
+            if (e instanceof Event.IpChanged) {
+                seen.add(c.ipHolders());
+            }
+        });
+        c.runFor(20_000);
+
+        assertSafe(c);
+        assertTrue(cut[0], "an election started");
+        long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
+                .mapToLong(Event::at).max().orElseThrow();
+        long acquired = ipAcquiredAt(N2);
+        assertTrue(released < acquired, "n1 let go at " + released + " ms, before n2 took over at " + acquired + " ms");
+        assertTrue(seen.stream().allMatch(h -> h.size() <= 1), "never two holders: " + seen);
+        assertEquals(List.of(N2), c.ipHolders());
+    }
+
+    @Test
     void leaderCrashMidFailoverIsCompletedInAHigherTerm() {
         SimCluster c = cluster(4);
         AtomicReference<WatcherId> struck = new AtomicReference<>();
