@@ -11,9 +11,9 @@ import java.util.function.LongFunction;
 /**
  * Probes one node of a group, forever: a probe every {@code probe-interval}, each with a
  * deadline of {@code probe-timeout}; after a miss, one every {@code reprobe-interval} until a
- * valid reply to any of them, so that one lost packet never costs a whole interval. {@link #lastOk()} is the
- * send time of the latest probe that got a valid reply: a reply delayed in the network never
- * makes a node look fresher than it is. When the node has been silent for {@code down-after}
+ * valid reply to any of them, so that one lost packet never costs a whole interval.
+ * {@link #lastOk()} is the send time of the latest probe that got a valid reply: a reply
+ * delayed in the network never makes a node look fresher than it is. When the node has been silent for {@code down-after}
  * the listener hears of it at that instant, not at the next probe.
  */
 public final class Prober {

@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
 /**
  * The faults of one seed: one to five episodes in the first {@link #FAULT_END_MS} of virtual
  * time, each a crash, hang, partition, loss, delay, duplication, hook failure, failing service
- * check or operator action with a random start and length; sometimes a leader is struck the moment it is elected,
- * or an agent while it is being promoted (before, during or after its promote and acquire hooks).
+ * check or operator action with a random start and length; sometimes a leader is struck the
+ * moment it is elected, or an agent while it is being promoted (before, during or after its
+ * promote and acquire hooks).
  * At {@link #FAULT_END_MS} every fault stops, except that one node's host may stay powered off,
  * which is what a failover is for.
  */

@@ -165,12 +165,15 @@ public final class Watcher {
     }
 
     private <T> Consumer<T> guarded(Consumer<T> c) {
-        return v -> {
-            if (!stopped) {
-                guard();
-                c.accept(v);
-            }
-        };
+        return v -> guarded(() -> c.accept(v));
+    }
+
+    /** Runs a callback into the watcher, unless it has stopped, after the TILT guard. */
+    private void guarded(Runnable callback) {
+        if (!stopped) {
+            guard();
+            callback.run();
+        }
     }
 
     private GroupWatch group(GroupId g) {
@@ -257,12 +260,7 @@ public final class Watcher {
 
         @Override
         public Timer schedule(long delayMillis, Runnable task) {
-            return inner.schedule(delayMillis, () -> {
-                if (!stopped) {
-                    guard();
-                    task.run();
-                }
-            });
+            return inner.schedule(delayMillis, () -> guarded(task));
         }
     }
 
@@ -298,12 +296,7 @@ public final class Watcher {
 
         @Override
         public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
-            inner.probe(node, request, (r, arrived) -> {
-                if (!stopped) {
-                    guard();
-                    reply.reply(r, arrived);
-                }
-            });
+            inner.probe(node, request, (r, arrived) -> guarded(() -> reply.reply(r, arrived)));
         }
 
         @Override

@@ -228,13 +228,8 @@ class ProberTest {
 
     @Test
     void aDelayedReplyWithinItsDeadlineCountsFromThatProbesSendTime() {
-        agents.replyAfterMs = 10L;
         Prober p = prober(Timings.defaults());
-        p.start(0);
-        scheduler.advanceTo(999);
-        agents.replyAfterMs = null;
-        scheduler.advanceTo(1_000);
-        Sent probe = agents.last();
+        Sent probe = answeredUntilAProbeAt1000GoesUnanswered(p);
         assertEquals(1_000, probe.at());
 
         scheduler.advanceTo(1_400); // within probe-timeout (500 ms)
@@ -242,6 +237,16 @@ class ProberTest {
 
         assertEquals(1_000, p.lastOk(), "lastOk is the probe's send time, not the receive time");
         assertEquals(400, p.silentFor(1_400));
+    }
+
+    /** Probes answered after 10 ms from 0 on, until the probe sent at 1000 (returned) gets no answer. */
+    private Sent answeredUntilAProbeAt1000GoesUnanswered(Prober p) {
+        agents.replyAfterMs = 10L;
+        p.start(0);
+        scheduler.advanceTo(999);
+        agents.replyAfterMs = null;
+        scheduler.advanceTo(1_000);
+        return agents.last();
     }
 
     @Test
@@ -266,13 +271,8 @@ class ProberTest {
 
     @Test
     void aReplyThatArrivedInTimeCountsThoughTheThreadGetsToItLate() {
-        agents.replyAfterMs = 10L;
         Prober p = prober(Timings.defaults());
-        p.start(0);
-        scheduler.advanceTo(999);
-        agents.replyAfterMs = null;
-        scheduler.advanceTo(1_000);
-        Sent probe = agents.last();
+        Sent probe = answeredUntilAProbeAt1000GoesUnanswered(p);
 
         scheduler.advanceTo(1_700); // a busy thread: the reply arrived at 1400 and is handled at 1700
         agents.arrive(probe, 1_390, 1_400);

@@ -140,7 +140,7 @@ final class ScaleCluster implements AutoCloseable {
      * hooks, per change); a start-up that finds in its state file that the IP is not here
      * releases nothing and is not counted.
      */
-    Map<String, Long> hookCounts() throws IOException {
+    Map<String, Long> ipChanges() throws IOException {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String n : agentPorts.keySet()) {
             if (!Files.exists(log(n))) {

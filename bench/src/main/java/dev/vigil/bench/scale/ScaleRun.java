@@ -41,7 +41,7 @@ final class ScaleRun {
         long readyMs = System.currentTimeMillis() - t0;
         log("%d groups: watchers answer after %d ms; waiting until the agents are quiet", groups, readyMs);
         long settledMs = awaitQuietAgents(SETTLE_MAX_MS, groups + 1);
-        Map<String, Long> startHooks = c.hookCounts();
+        Map<String, Long> startChanges = c.ipChanges();
         log("%d groups: %s; warming up %d s", groups, settledMs < 0 ? "agents still changing IPs after "
                 + SETTLE_MAX_MS / 1000 + " s, measuring anyway" : "agents quiet after " + settledMs + " ms", warmup.toSeconds());
         Thread.sleep(warmup.toMillis());
@@ -110,8 +110,8 @@ final class ScaleRun {
             r.put("odown_to_completed_ms", odown < 0 || completed.isEmpty() ? Double.NaN
                     : (double) (completed.getAsLong() - odown));
             r.put("kill_to_completed_ms", completed.isEmpty() ? Double.NaN : (double) (completed.getAsLong() - killAt));
-            r.put("start_releases", count(startHooks, "release", null));
-            r.put("start_acquires", count(startHooks, "acquire", null));
+            r.put("start_releases", count(startChanges, "release", null));
+            r.put("start_acquires", count(startChanges, "acquire", null));
         }
         restartAgent(rows.values());
         return new ArrayList<>(rows.values());
@@ -125,11 +125,11 @@ final class ScaleRun {
      * than fence-after costs them their leases: those hooks are the benchmark's, not a host's.
      */
     private void restartAgent(Collection<Map<String, Object>> rows) throws Exception {
-        Map<String, Long> before = c.hookCounts();
+        Map<String, Long> before = c.ipChanges();
         log("%d groups: restarting agent %s; waiting until the agents are quiet", groups, RESTART_NODE);
         c.restart(RESTART_NODE);
         long doneMs = awaitQuietAgents(RESTART_MAX_MS, 0);
-        Map<String, Long> after = c.hookCounts();
+        Map<String, Long> after = c.ipChanges();
         for (Map<String, Object> r : rows) {
             for (String kind : List.of("release", "acquire")) {
                 long own = count(after, kind, RESTART_NODE) - count(before, kind, RESTART_NODE);
@@ -185,7 +185,7 @@ final class ScaleRun {
                 lastSize = size;
                 lastChange = now;
             } else if (now - lastChange >= QUIET_MS) {
-                if (count(c.hookCounts(), "acquire", null) >= acquires) {
+                if (count(c.ipChanges(), "acquire", null) >= acquires) {
                     return lastChange - start;
                 }
                 lastChange = now; // quiet, but not every primary has its IP yet
