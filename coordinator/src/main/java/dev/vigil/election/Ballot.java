@@ -9,8 +9,9 @@ import dev.vigil.store.WatcherState;
 /**
  * A watcher's durable election state for one group: the term, the vote cast in it, the config
  * epoch and its primary, and the last vote cast at all (with the epoch it was cast against).
- * Every change is saved before the method returns, so nothing that depends on it can be
- * answered first. Terms and epochs only grow.
+ * Disk first: every change is saved before memory takes it, so a save that fails (it throws)
+ * leaves the ballot as it was, and nothing that depends on the change (a vote reply, gossip of
+ * the new term) can go out. Terms and epochs only grow.
  */
 public final class Ballot {
     private final GroupId group;
@@ -75,9 +76,9 @@ public final class Ballot {
         if (seen <= term) {
             return false;
         }
+        store.save(group, new WatcherState(seen, null, lastVoteTerm, lastVoteEpoch, epoch, primary));
         term = seen;
         votedFor = null;
-        save();
         return true;
     }
 
@@ -89,14 +90,16 @@ public final class Ballot {
      * graceful order, and promotes only once that release has succeeded.
      */
     public void vote(WatcherId candidate, long inTerm, long now, boolean withdraw) {
+        long voteTerm = withdraw ? inTerm : lastVoteTerm;
+        long voteEpoch = withdraw ? epoch : lastVoteEpoch;
+        store.save(group, new WatcherState(inTerm, candidate, voteTerm, voteEpoch, epoch, primary));
         term = inTerm;
         votedFor = candidate;
+        lastVoteTerm = voteTerm;
+        lastVoteEpoch = voteEpoch;
         if (withdraw) {
-            lastVoteTerm = inTerm;
-            lastVoteEpoch = epoch;
             voteAt = now;
         }
-        save();
     }
 
     /** Installs a newer config epoch; false if it is not newer. */
@@ -104,13 +107,15 @@ public final class Ballot {
         if (newEpoch <= epoch) {
             return false;
         }
+        boolean newTerm = newEpoch > term;
+        store.save(group, new WatcherState(newTerm ? newEpoch : term, newTerm ? null : votedFor, lastVoteTerm, lastVoteEpoch,
+                newEpoch, newPrimary));
         epoch = newEpoch;
         primary = newPrimary;
-        if (newEpoch > term) {
+        if (newTerm) {
             term = newEpoch;
             votedFor = null;
         }
-        save();
         return true;
     }
 
@@ -124,9 +129,5 @@ public final class Ballot {
     public long vouchTerm(long now, long failoverTimeoutMs) {
         boolean active = lastVoteEpoch == epoch && lastVoteTerm > epoch && now - voteAt < failoverTimeoutMs;
         return active ? lastVoteTerm : epoch;
-    }
-
-    private void save() {
-        store.save(group, new WatcherState(term, votedFor, lastVoteTerm, lastVoteEpoch, epoch, primary));
     }
 }
