@@ -34,10 +34,20 @@ public final class Agent {
     private final StateStore<AgentState> store;
     private final EventSink sink;
     private final FencingRule fencing;
+    private final long incarnation;
     private final Map<GroupId, AgentGroup> groups = new LinkedHashMap<>();
 
+    /**
+     * {@code incarnation}: random and never 0, drawn anew at every process start. The scheduler's
+     * clock is this host's monotonic clock, which a reboot restarts; the incarnation is what tells
+     * a watcher's ack of an earlier run's stamps from an ack of this run's.
+     */
     public Agent(NodeId self, ClusterConfig cluster, Scheduler scheduler, HookRunner hooks,
-            StateStore<AgentState> store, EventSink sink, FencingRule fencing) {
+            StateStore<AgentState> store, EventSink sink, FencingRule fencing, long incarnation) {
+        if (incarnation == 0) {
+            throw new IllegalArgumentException("incarnation 0 is what a watcher acks before any reply");
+        }
+        this.incarnation = incarnation;
         this.self = self;
         this.cluster = cluster;
         this.scheduler = scheduler;
@@ -133,6 +143,10 @@ public final class Agent {
 
     FencingRule fencing() {
         return fencing;
+    }
+
+    long incarnation() {
+        return incarnation;
     }
 
     int watchers() {

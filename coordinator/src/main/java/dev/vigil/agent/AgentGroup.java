@@ -38,7 +38,6 @@ final class AgentGroup {
     private final Agent a;
     private final GroupConfig cfg;
     private final Lease lease;
-    private final long startedAt;
 
     private long highestTerm;
     private long epoch;
@@ -67,7 +66,6 @@ final class AgentGroup {
         this.a = a;
         this.cfg = cfg;
         this.lease = new Lease(cfg.timings().fenceAfterMs(), a.majority());
-        this.startedAt = a.scheduler().nowMillis();
         AgentState s = a.store().load(cfg.id());
         if (s == null) {
             primary = cfg.initialPrimary();
@@ -99,14 +97,16 @@ final class AgentGroup {
     ProbeReply onProbe(ProbeRequest r) {
         long now = a.scheduler().nowMillis();
         if (r.configEpoch() > epoch && r.primary() != null && cfg.node(r.primary()).isPresent()) {
+            long term = Math.max(highestTerm, r.configEpoch());
+            a.store().save(cfg.id(), new AgentState(term, r.configEpoch(), r.primary(), mayHold)); // disk first
             epoch = r.configEpoch();
             primary = r.primary();
-            highestTerm = Math.max(highestTerm, epoch);
-            persist();
+            highestTerm = term;
             a.sink().emit(new Event.AgentEpochAdopted(now, a.self(), cfg.id(), epoch, primary, r.watcher()));
         }
-        // A stamp this incarnation never issued (none yet, before it started, in the future) acks nothing.
-        if (r.ackStamp() > 0 && r.ackStamp() >= startedAt && r.ackStamp() <= now) {
+        // A stamp this incarnation never issued acks nothing: none yet, or one of an earlier run,
+        // whose clock (restarted by a reboot) may have been ahead of or behind this one's.
+        if (r.ackIncarnation() == a.incarnation() && r.ackStamp() <= now) {
             lease.probe(r.watcher(), r.ackStamp(), r.vouchTerm());
         }
         evaluate();
@@ -114,8 +114,8 @@ final class AgentGroup {
     }
 
     ProbeReply reply(long now) {
-        return new ProbeReply(cfg.id(), a.self(), serviceOk && now >= brokenUntil, now, epoch, primary, highestTerm,
-                holds);
+        return new ProbeReply(cfg.id(), a.self(), serviceOk && now >= brokenUntil, a.incarnation(), now, epoch, primary,
+                highestTerm, holds);
     }
 
     /** The local service check's verdict: a node whose service fails answers probes "not serving". */
@@ -132,10 +132,7 @@ final class AgentGroup {
         }
         // Past the fencing check, the request's term is the agent's (equal or higher).
         if (r.term() != highestTerm) {
-            highestTerm = r.term();
-            persist();
-            a.sink().emit(new Event.AgentObeyed(a.scheduler().nowMillis(), a.self(), cfg.id(), r.term(),
-                    "promote by " + r.leader()));
+            obey(r.term(), "promote by " + r.leader());
         }
         promoteWaiters.add(new Waiter(r.term(), reply));
         if (epoch == r.term() && a.self().equals(primary)) {
@@ -203,12 +200,16 @@ final class AgentGroup {
 
     private void obeyRelease(ReleaseRequest r) {
         if (r.term() != highestTerm) {
-            highestTerm = r.term();
-            persist();
-            a.sink().emit(new Event.AgentObeyed(a.scheduler().nowMillis(), a.self(), cfg.id(), r.term(),
-                    (r.demote() ? "demote by " : "release by ") + r.leader()));
+            obey(r.term(), (r.demote() ? "demote by " : "release by ") + r.leader());
         }
         evaluate();
+    }
+
+    /** Raises the fencing token: on disk first, so a failed save (it throws) obeys nothing. */
+    private void obey(long term, String command) {
+        a.store().save(cfg.id(), new AgentState(term, epoch, primary, mayHold));
+        highestTerm = term;
+        a.sink().emit(new Event.AgentObeyed(a.scheduler().nowMillis(), a.self(), cfg.id(), term, command));
     }
 
     private boolean refuse(long term, String command, Consumer<AgentReply> reply) {
@@ -386,10 +387,6 @@ final class AgentGroup {
             a.sink().emit(new Event.HookFinished(a.scheduler().nowMillis(), a.self().value(), cfg.id(), kind.key(),
                     res.outcome().name(), res.exitCode(), res.output()));
         }
-    }
-
-    private void persist() {
-        a.store().save(cfg.id(), state());
     }
 
     private AgentState state() {

@@ -6,7 +6,6 @@ import dev.vigil.time.Scheduler;
 import dev.vigil.transport.AgentClient;
 import dev.vigil.transport.ProbeReply;
 import dev.vigil.transport.ProbeRequest;
-import java.util.function.LongFunction;
 
 /**
  * Probes one node of a group, forever: a probe every {@code probe-interval}, each with a
@@ -26,27 +25,34 @@ public final class Prober {
         void changed(Prober prober);
     }
 
+    /** Builds a probe that acks the given stamp of the given agent incarnation (0, 0 before any). */
+    public interface Request {
+        ProbeRequest build(long ackIncarnation, long ackStamp);
+    }
+
     private final NodeId node;
     private final Timings timings;
     private final Scheduler scheduler;
     private final AgentClient agents;
-    private final LongFunction<ProbeRequest> request;
+    private final Request request;
     private final Listener listener;
 
     private long lastOk;
     private long lastServing;
     private long lastReplySent;
     private boolean lastReplyServing = true;
+    private long ackIncarnation;
     private long ackStamp;
+    private long ackSent = Long.MIN_VALUE;
     private boolean answered = true;
     private boolean missing;
     private boolean stopped;
     private Scheduler.Timer timer;
     private Scheduler.Timer downTimer;
 
-    /** {@code request} builds a probe carrying the given ack stamp. The node counts as fresh at creation. */
+    /** {@code request} builds a probe carrying the given ack. The node counts as fresh at creation. */
     public Prober(NodeId node, Timings timings, Scheduler scheduler, AgentClient agents,
-            LongFunction<ProbeRequest> request, Listener listener) {
+            Request request, Listener listener) {
         this.node = node;
         this.timings = timings;
         this.scheduler = scheduler;
@@ -98,7 +104,7 @@ public final class Prober {
         }
         long sent = scheduler.nowMillis();
         answered = false;
-        agents.probe(node, request.apply(ackStamp), (reply, arrived) -> onReply(sent, reply, arrived));
+        agents.probe(node, request.build(ackIncarnation, ackStamp), (reply, arrived) -> onReply(sent, reply, arrived));
         long deadline = missing ? timings.reprobeIntervalMs() : timings.probeTimeoutMs();
         timer = scheduler.schedule(deadline, () -> onDeadline(sent));
     }
@@ -146,9 +152,7 @@ public final class Prober {
         // valid reply; a watcher that acked the stamps of a primary answering "not serving"
         // would keep its lease alive up to the vote, and up to fence-after past it should the
         // probes that carry the vote be lost.
-        if (reply.stamp() > ackStamp) {
-            ackStamp = reply.stamp();
-        }
+        ack(sent, reply);
         // Any timely valid reply, to the latest probe or to an earlier re-probe, ends the
         // re-probing: a node whose replies take longer than reprobe-interval (but less than
         // probe-timeout) would otherwise be probed every reprobe-interval for ever after one
@@ -157,6 +161,21 @@ public final class Prober {
         if (sent > lastOk) {
             lastOk = sent;
             listener.changed(this);
+        }
+    }
+
+    /**
+     * Keeps the newest stamp of the agent's newest incarnation. Stamps of one incarnation are
+     * ordered by its clock; across incarnations only the send times of the probes they answered
+     * say which run is the newer, since a reboot restarts the agent's clock (the new run's stamps
+     * may be far below the old ones).
+     */
+    private void ack(long sent, ProbeReply reply) {
+        boolean newer = reply.incarnation() == ackIncarnation ? reply.stamp() > ackStamp : sent > ackSent;
+        if (newer) {
+            ackIncarnation = reply.incarnation();
+            ackStamp = reply.stamp();
+            ackSent = Math.max(ackSent, sent);
         }
     }
 

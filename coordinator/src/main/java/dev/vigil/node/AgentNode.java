@@ -53,7 +53,7 @@ public final class AgentNode implements AutoCloseable {
         var events = new EventLog();
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core, node.value(), "agent");
         var store = FileStateStore.forAgent(file.stateDirOf(node.value()));
-        var agent = new Agent(node, file.protocol(), core, hooks, store, events, FencingRule.STANDARD);
+        var agent = new Agent(node, file.protocol(), core, hooks, store, events, FencingRule.STANDARD, Wiring.incarnation());
         ServiceChecker checks = null;
         GrpcServers.Running server;
         try {

@@ -5,6 +5,7 @@ import dev.vigil.failover.HookKind;
 import dev.vigil.hooks.ProcessHookRunner;
 import dev.vigil.transport.grpc.Endpoint;
 import dev.vigil.transport.grpc.TlsFiles;
+import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,15 @@ import java.util.Set;
 /** What both daemons derive from the cluster file: endpoints, TLS files, hooks. */
 final class Wiring {
     private Wiring() {}
+
+    /** A new process's incarnation: random, never 0. */
+    static long incarnation() {
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
+    }
 
     static Endpoint endpoint(ClusterFile.HostPort hp) {
         return new Endpoint(hp.host(), hp.port());

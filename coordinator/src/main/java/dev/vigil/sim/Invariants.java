@@ -67,9 +67,12 @@ final class Invariants implements EventSink {
         trace[traced++ % TRACE] = "t=" + world.now() + " " + s;
     }
 
+    /** An event as the trace keeps it: with the virtual time, since its own stamp is on its host's clock. */
+    private record Traced(long at, Event event) {}
+
     @Override
     public void emit(Event e) {
-        trace[traced++ % TRACE] = e;
+        trace[traced++ % TRACE] = new Traced(world.now(), e);
         check(e);
         listener.accept(e);
     }
@@ -104,10 +107,10 @@ final class Invariants implements EventSink {
             }
         } else if (e instanceof Event.SdownChanged s) {
             if (s.down()) {
-                sdownSince.put(s.watcher(), s.at());
+                sdownSince.put(s.watcher(), world.now());
             } else {
                 sdownSince.remove(s.watcher());
-                sdownClearedAt.put(s.watcher(), s.at());
+                sdownClearedAt.put(s.watcher(), world.now());
             }
         } else if (e instanceof Event.ElectionStarted s) {
             if (s.cause().equals("odown")) {
@@ -129,7 +132,7 @@ final class Invariants implements EventSink {
         }
         for (WatcherId w : backers) {
             Long cleared = sdownClearedAt.get(w);
-            boolean down = sdownSince.containsKey(w) || (cleared != null && s.at() - cleared <= reportWindowMs);
+            boolean down = sdownSince.containsKey(w) || (cleared != null && world.now() - cleared <= reportWindowMs);
             if (!down) {
                 fail("no failover without ODOWN", s.candidate() + " counted " + w
                         + "'s SDOWN report in term " + s.term() + " but " + w + " was not in SDOWN");
@@ -171,7 +174,7 @@ final class Invariants implements EventSink {
         int n = Math.min(last, Math.min(traced, TRACE));
         for (int i = traced - n; i < traced; i++) {
             Object o = trace[i % TRACE];
-            out.add(o instanceof Event e ? "t=" + e.at() + " " + e.describe() : String.valueOf(o));
+            out.add(o instanceof Traced t ? "t=" + t.at + " " + t.event.describe() : String.valueOf(o));
         }
         return out;
     }

@@ -65,6 +65,8 @@ public final class SimCluster {
     private final Map<WatcherId, WatcherHost> watchers = new LinkedHashMap<>();
     private final Map<NodeId, NodeHost> nodes = new LinkedHashMap<>();
     private final List<NodeId> ipOn = new ArrayList<>();
+    /** Per host: what its monotonic clock read at virtual time 0; a reboot draws a new one. */
+    private final Map<String, Long> clockOrigin = new java.util.HashMap<>();
     private boolean ipDirty;
     int hookFailPercent;
     int hookHangPercent;
@@ -272,7 +274,9 @@ public final class SimCluster {
         if (h.hostUp) {
             return;
         }
-        checker.note("FAULT power on host " + n);
+        // A new boot: the host's monotonic clock starts again near 0, some seconds before the agent.
+        clockOrigin.put(n.value(), 1_000 + random.nextLong(60_000) - world.now());
+        checker.note("FAULT power on host " + n + ", clock at " + clockOf(n.value()) + " ms since boot");
         h.hostUp = true;
         world.restart(h.proc);
         startAgent(h);
@@ -448,8 +452,17 @@ public final class SimCluster {
 
     // ---- wiring ---------------------------------------------------------------------------
 
+    /** The host's monotonic clock now: since its boot, which was up to 30 days before the run. */
+    long clockOf(String host) {
+        return world.now() + clockOrigin.computeIfAbsent(host, x -> 1_000 + random.nextLong(30L * 24 * 3600 * 1000));
+    }
+
+    private SimScheduler scheduler(SimWorld.Proc proc) {
+        return new SimScheduler(world, proc, clockOf(proc.host) - world.now());
+    }
+
     private void startWatcher(WatcherHost h) {
-        var sched = new SimScheduler(world, h.proc);
+        var sched = scheduler(h.proc);
         HookRunner hooks = (call, done) -> {
             leaderHooks.add(call);
             sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
@@ -460,7 +473,7 @@ public final class SimCluster {
     }
 
     private void startAgent(NodeHost h) {
-        var sched = new SimScheduler(world, h.proc);
+        var sched = scheduler(h.proc);
         SplittableRandom hookRandom = random.split();
         boolean[] releaseFailed = {false};
         HookRunner hooks = (call, done) -> {
@@ -504,8 +517,16 @@ public final class SimCluster {
                 done.accept(HookResult.OK);
             });
         };
-        h.instance = new Agent(h.id, config, sched, hooks, h.store, checker, options.fencing());
+        h.instance = new Agent(h.id, config, sched, hooks, h.store, checker, options.fencing(), incarnation(random));
         h.instance.start();
+    }
+
+    private static long incarnation(SplittableRandom random) {
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
     }
 
     private final class Peers implements PeerTransport {
@@ -550,7 +571,8 @@ public final class SimCluster {
         @Override
         public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
             NodeHost h = nodes.get(node);
-            net.call(from, h.proc, () -> h.instance.onProbe(request), r -> reply.reply(r, world.now()));
+            // arrival on the watcher's clock, as the gRPC edge stamps it
+            net.call(from, h.proc, () -> h.instance.onProbe(request), r -> reply.reply(r, clockOf(from.host)));
         }
 
         @Override

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * The real {@link Scheduler}: one daemon thread, {@code vigil-core}, that owns the protocol
  * state. Timers and {@link #execute} tasks (replies, incoming messages, hook results) all run
  * there, in order, so the core needs no locks. Time is {@link System#nanoTime()} in
- * milliseconds: monotonic, unaffected by NTP steps or an operator setting the date. A task that
+ * milliseconds: monotonic, unaffected by NTP steps or an operator setting the date, and, like
+ * the host's CLOCK_MONOTONIC, restarted by a reboot. The lab shifts its origin
+ * ({@value #ORIGIN_PROPERTY}, in ms) to make a process see the clock of a host that rebooted;
+ * nothing else sets it. A task that
  * throws is logged and the thread carries on; after {@link #close} new tasks are dropped (and
  * logged at debug), since during shutdown late replies and timers have nowhere useful to go.
  * How late each timer starts is recorded in {@link #timerLag()}.
@@ -50,6 +53,10 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
     /** Longer delays are cut to this (a thousand days), so that no due time overflows. */
     static final long MAX_DELAY_MS = 1_000L * 24 * 3600 * 1000;
 
+    /** Test-only: milliseconds added to this process's clock, as after a reboot (negative) or a long uptime. */
+    public static final String ORIGIN_PROPERTY = "vigil.test.clock-origin-ms";
+
+    private final long originNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong(ORIGIN_PROPERTY, 0));
     private final TreeMap<Long, ArrayDeque<Task>> queue = new TreeMap<>(); // guarded by itself
     private boolean closed; // guarded by queue
     private final Thread thread;
@@ -63,13 +70,17 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
 
     @Override
     public long nowMillis() {
-        return System.nanoTime() / 1_000_000;
+        return nanos() / 1_000_000;
+    }
+
+    private long nanos() {
+        return System.nanoTime() + originNanos;
     }
 
     @Override
     public Timer schedule(long delayMillis, Runnable task) {
         long delay = Math.min(MAX_DELAY_MS, Math.max(0, delayMillis));
-        long now = System.nanoTime();
+        long now = nanos();
         Task t = new Task(Objects.requireNonNull(task, "task"), now + TimeUnit.MILLISECONDS.toNanos(delay));
         return enqueue(now / 1_000_000 + delay, t) ? t : () -> { };
     }
@@ -137,7 +148,7 @@ public final class SystemScheduler implements Scheduler, Executor, AutoCloseable
                 continue; // cancelled
             }
             if (t.dueNanos != NOT_A_TIMER) {
-                lag.record(Math.max(0, System.nanoTime() - t.dueNanos));
+                lag.record(Math.max(0, nanos() - t.dueNanos));
             }
             Thread.interrupted(); // a task's interrupt is not the next one's
             try {

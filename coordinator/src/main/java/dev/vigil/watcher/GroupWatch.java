@@ -84,7 +84,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         // A restarted watcher cannot know when the last failover was: assume just now.
         lastFailoverAt = ballot.restored() ? now : now - t.failoverTimeoutMs();
         for (NodeConfig n : cfg.nodes()) {
-            probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), ack -> probeRequest(n.id(), ack), this));
+            probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), (inc, ack) -> probeRequest(n.id(), inc, ack), this));
         }
     }
 
@@ -113,9 +113,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     // ---- probing and SDOWN ----------------------------------------------------------------
 
-    private ProbeRequest probeRequest(NodeId node, long ack) {
+    private ProbeRequest probeRequest(NodeId node, long ackIncarnation, long ack) {
         return new ProbeRequest(cfg.id(), w.id(), node, ballot.epoch(), primary(),
-                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ack);
+                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack);
     }
 
     @Override

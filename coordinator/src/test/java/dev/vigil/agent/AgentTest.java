@@ -3,6 +3,7 @@ package dev.vigil.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.config.ClusterConfig;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class AgentTest {
     private static final long START = 10_000;
+    /** The incarnation of every agent these tests start. */
+    private static final long INC = 42;
     private static final GroupId WEB = new GroupId("web");
     private static final NodeId N1 = new NodeId("n1");
     private static final NodeId N2 = new NodeId("n2");
@@ -76,7 +79,7 @@ class AgentTest {
     private final Map<WatcherId, Long> acks = new HashMap<>();
 
     private Agent agent(NodeId node) {
-        Agent a = new Agent(node, CLUSTER, scheduler, hooks, store, events::add, FencingRule.STANDARD);
+        Agent a = new Agent(node, CLUSTER, scheduler, hooks, store, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue();
         return a;
@@ -88,7 +91,8 @@ class AgentTest {
     }
 
     private ProbeReply probe(Agent a, NodeId node, WatcherId w, long epoch, NodeId primary, long vouchTerm) {
-        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, acks.getOrDefault(w, 0L)));
+        long ack = acks.getOrDefault(w, 0L);
+        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, ack == 0 ? 0 : INC, ack));
         acks.put(w, r.stamp());
         scheduler.runDue();
         return r;
@@ -196,7 +200,7 @@ class AgentTest {
         for (long phase = 100; phase < 1_000; phase += 100) {
             var s = new ManualScheduler(START);
             var a = new Agent(N1, cluster, s, (call, done) -> s.schedule(0, () -> done.accept(HookResult.OK)),
-                    new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD);
+                    new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD, INC);
             a.start();
             s.runDue();
             Map<WatcherId, Long> echo = new HashMap<>();
@@ -204,7 +208,8 @@ class AgentTest {
                 s.advanceTo(t);
                 for (WatcherId w : List.of(W1, W2)) {
                     if ((t - START - (w.equals(W1) ? 0 : phase)) % 1_000 == 0) {
-                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, echo.getOrDefault(w, 0L))).stamp());
+                        long ack = echo.getOrDefault(w, 0L);
+                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, ack == 0 ? 0 : INC, ack)).stamp());
                         s.runDue();
                     }
                 }
@@ -235,7 +240,7 @@ class AgentTest {
                 store.saveLater(group, value);
             }
         };
-        Agent a = new Agent(N1, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD);
+        Agent a = new Agent(N1, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue(); // released at start: mayHoldIp false
         diskFull.set(true);
@@ -260,16 +265,62 @@ class AgentTest {
     }
 
     @Test
+    void aFencingTokenThatCouldNotBeSavedIsNotObeyed() {
+        var diskFull = new java.util.concurrent.atomic.AtomicBoolean();
+        StateStore<AgentState> disk = new StateStore<>() {
+            @Override
+            public AgentState load(GroupId group) {
+                return store.load(group);
+            }
+
+            @Override
+            public void save(GroupId group, AgentState value) {
+                if (diskFull.get()) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+                }
+                store.save(group, value);
+            }
+
+            @Override
+            public void saveLater(GroupId group, AgentState value) {
+                store.saveLater(group, value);
+            }
+        };
+        Agent a = new Agent(N2, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
+        a.start();
+        scheduler.runDue();
+        diskFull.set(true);
+
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> a.onRelease(new ReleaseRequest(WEB, N2, 5, W1, false), r -> { }));
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> a.onPromote(new PromoteRequest(WEB, N2, 6, W1, N1), r -> { }));
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> a.onProbe(new ProbeRequest(WEB, W1, N2, 7, N2, 7, 0, 0)));
+        scheduler.runDue();
+
+        ProbeReply now = a.status().get(0);
+        assertEquals(0, now.highestTerm(), "disk first: a token never saved is never answered");
+        assertEquals(0, now.configEpoch());
+        assertEquals(N1, now.primary());
+        assertTrue(events(Event.AgentObeyed.class).isEmpty());
+        assertFalse(hooks.kinds().contains(HookKind.PROMOTE));
+    }
+
+    @Test
     void ackStampThisIncarnationNeverIssuedGivesNoLease() {
         Agent a = agent(N1);
 
         for (WatcherId w : List.of(W1, W2, W3)) {
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START - 1)); // before it started
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START + 60_000)); // in the future
+            // an earlier run's stamps, on a clock that was ahead of this one or behind it
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START - 1));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START + 1));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC, START + 60_000)); // in the future
         }
         scheduler.runDue();
 
         assertFalse(holds(a));
+        assertEquals(INC, a.status().get(0).incarnation(), "replies say which run issued their stamps");
     }
 
     @Test
@@ -508,7 +559,7 @@ class AgentTest {
                 seenAtAcquire.add(store.durable(WEB).mayHoldIp());
             }
             hooks.run(call, done);
-        }, store, events::add, FencingRule.STANDARD);
+        }, store, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue();
         for (int round = 0; round < 2; round++) {
@@ -561,12 +612,12 @@ class AgentTest {
                 s0.schedule(0, () -> done.accept(HookResult.OK));
             }
         };
-        Agent a = new Agent(N1, CLUSTER, s0, h, new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD);
+        Agent a = new Agent(N1, CLUSTER, s0, h, new MemoryStateStore<>(), e -> {}, FencingRule.STANDARD, INC);
         a.start();
         s0.advance(0);
 
-        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0));
-        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, 0));
         s0.advance(0);
 
         assertFalse(a.status().get(0).holdsIp(), "no watcher has acked any reply yet");

@@ -61,6 +61,9 @@ class ProberTest {
             return probes.get(probes.size() - 1);
         }
 
+        /** The agent process answering: another one after a restart. */
+        long incarnation = 1;
+
         /** Answers with the agent's stamp: its clock at the time of the answer. */
         void answer(Sent s) {
             answer(s, scheduler.nowMillis());
@@ -72,7 +75,7 @@ class ProberTest {
 
         /** A reply that reached the watcher at {@code arrivedAt}, handed to the prober now. */
         void arrive(Sent s, long stamp, long arrivedAt) {
-            s.reply().reply(new ProbeReply(WEB, NODE, true, stamp, 1, NODE, 1, true), arrivedAt);
+            s.reply().reply(new ProbeReply(WEB, NODE, true, incarnation, stamp, 1, NODE, 1, true), arrivedAt);
         }
     }
 
@@ -105,9 +108,9 @@ class ProberTest {
     private final List<Long> ackStampsRequested = new ArrayList<>();
 
     private Prober prober(Timings timings) {
-        return new Prober(NODE, timings, scheduler, agents, ack -> {
+        return new Prober(NODE, timings, scheduler, agents, (inc, ack) -> {
             ackStampsRequested.add(ack);
-            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, ack);
+            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack);
         }, listener);
     }
 
@@ -352,6 +355,41 @@ class ProberTest {
         scheduler.advanceTo(1_500);
 
         assertEquals(900L, agents.last().request().ackStamp());
+    }
+
+    @Test
+    void aRebootedAgentsLowerStampsAreAckedWithItsNewIncarnation() {
+        Prober p = prober(Timings.defaults());
+        p.start(0);
+        scheduler.runDue();
+        agents.answer(agents.last(), 9_000_000); // a host up for a few hours
+        scheduler.advanceTo(1_000);
+        assertEquals(1, agents.last().request().ackIncarnation());
+
+        agents.incarnation = 2; // the host rebooted: its clock starts again near 0
+        agents.answer(agents.last(), 12_000);
+        scheduler.advanceTo(2_000);
+
+        assertEquals(2, agents.last().request().ackIncarnation());
+        assertEquals(12_000L, agents.last().request().ackStamp(), "the new run's stamp, though lower");
+    }
+
+    @Test
+    void aLateReplyOfAnEarlierIncarnationDoesNotTakeTheAckBack() {
+        Prober p = prober(Timings.defaults());
+        p.start(0);
+        scheduler.advanceTo(800); // probe at 0 missed; re-probes at 500 and 750, both still in time
+        Sent earlier = agents.probes.get(1);
+        Sent later = agents.probes.get(2);
+        agents.incarnation = 2;
+        agents.answer(later, 100);
+        agents.incarnation = 1; // the old run's answer to the earlier probe, delayed
+        agents.answer(earlier, 9_000_000);
+
+        scheduler.advanceTo(1_750); // the next probe, an interval after the one answered
+
+        assertEquals(2, agents.last().request().ackIncarnation());
+        assertEquals(100L, agents.last().request().ackStamp());
     }
 
     @Test

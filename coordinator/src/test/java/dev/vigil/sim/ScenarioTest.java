@@ -33,10 +33,15 @@ class ScenarioTest {
     private static final Timings T = Timings.defaults();
 
     private final List<Event> events = new ArrayList<>();
+    /** When each event happened in virtual time: its own stamp is on its host's clock. */
+    private final java.util.Map<Event, Long> happenedAt = new java.util.IdentityHashMap<>();
 
     private SimCluster cluster(long seed) {
         SimCluster c = new SimCluster(seed, SimCluster.Options.of(3));
-        c.onEvent(events::add);
+        c.onEvent(e -> {
+            events.add(e);
+            happenedAt.put(e, c.now());
+        });
         c.runUntil(3_000);
         assertEquals(List.of(N1), c.ipHolders(), "n1 holds the IP once a majority probes it");
         return c;
@@ -52,7 +57,7 @@ class ScenarioTest {
 
     private long ipAcquiredAt(NodeId node) {
         return events(Event.IpChanged.class).stream().filter(e -> e.node().equals(node) && e.held())
-                .mapToLong(Event::at).max().orElse(-1);
+                .mapToLong(happenedAt::get).max().orElse(-1);
     }
 
     @Test
@@ -78,6 +83,25 @@ class ScenarioTest {
         assertEquals(1, notified.size(), "the leader runs the notify hook once: " + c.leaderHooks);
         assertEquals(N1, notified.get(0).oldPrimary());
         assertEquals(N2, notified.get(0).newPrimary());
+    }
+
+    @Test
+    void aStandbyWhoseHostRebootedTakesTheIpWhenThePrimaryDies() {
+        SimCluster c = cluster(4);
+        long before = c.clockOf("n2");
+        c.crashHost(N2);
+        c.runFor(5_000);
+        c.restartHost(N2); // its clock starts again near 0, far below what the watchers acked
+        assertTrue(c.clockOf("n2") < before, "precondition: n2's clock went back");
+        c.runFor(10_000);
+        long crashAt = c.now();
+        c.crashHost(N1);
+        c.runFor(30_000);
+
+        assertSafe(c);
+        assertEquals(List.of(N2), c.ipHolders(), "the rebooted standby took over");
+        assertTrue(ipAcquiredAt(N2) - crashAt <= T.downAfterMs() + T.probeIntervalMs() + 500,
+                "n2 answered " + (ipAcquiredAt(N2) - crashAt) + " ms after the crash");
     }
 
     @Test
@@ -111,7 +135,7 @@ class ScenarioTest {
     /** n1's last release came before n2's acquire, the IP never had two holders, and n2 has it. */
     private void assertN1LetGoBeforeN2TookOver(List<List<NodeId>> seen, SimCluster c) {
         long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
-                .mapToLong(Event::at).max().orElseThrow();
+                .mapToLong(happenedAt::get).max().orElseThrow();
         long acquired = ipAcquiredAt(N2);
         assertTrue(released < acquired, "n1 let go at " + released + " ms, before n2 took over at " + acquired + " ms");
         assertTrue(seen.stream().allMatch(h -> h.size() <= 1), "never two holders: " + seen);
@@ -253,7 +277,7 @@ class ScenarioTest {
         assertSafe(c);
         assertEquals(List.of(N2), c.ipHolders());
         long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
-                .mapToLong(Event::at).max().orElseThrow();
+                .mapToLong(happenedAt::get).max().orElseThrow();
         assertTrue(released < ipAcquiredAt(N2), "demote and release happen before promote");
         assertEquals("manual", events(Event.LeaderElected.class).get(0).cause());
     }

@@ -80,7 +80,7 @@ class WatcherStartTest {
             @Override
             public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
                 sends.get(node).merge(scheduler.nowMillis(), 1, Integer::sum);
-                reply.reply(new ProbeReply(request.group(), node, true, scheduler.nowMillis(), 0, N1, 0, node.equals(N1)),
+                reply.reply(new ProbeReply(request.group(), node, true, 1, scheduler.nowMillis(), 0, N1, 0, node.equals(N1)),
                         scheduler.nowMillis());
             }
 

@@ -121,23 +121,24 @@ public final class Convert {
     static dev.vigil.proto.v1.ProbeRequest proto(ProbeRequest r) {
         return dev.vigil.proto.v1.ProbeRequest.newBuilder().setGroup(r.group().value()).setWatcher(r.watcher().value())
                 .setNode(r.node().value()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
-                .setVouchTerm(r.vouchTerm()).setAckStamp(r.ackStamp()).build();
+                .setVouchTerm(r.vouchTerm()).setAckIncarnation(r.ackIncarnation()).setAckStamp(r.ackStamp()).build();
     }
 
     static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
         return new ProbeRequest(group(m.getGroup()), watcher("watcher", m.getWatcher()), node("node", m.getNode()),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("vouch_term", m.getVouchTerm()),
-                m.getAckStamp());
+                m.getAckIncarnation(), m.getAckStamp());
     }
 
     static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
         return dev.vigil.proto.v1.ProbeReply.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
                 .setServing(r.serving()).setStamp(r.stamp()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
-                .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).build();
+                .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).setIncarnation(r.incarnation()).build();
     }
 
     static ProbeReply domain(dev.vigil.proto.v1.ProbeReply m) {
-        return new ProbeReply(group(m.getGroup()), node("node", m.getNode()), m.getServing(), m.getStamp(),
+        return new ProbeReply(group(m.getGroup()), node("node", m.getNode()), m.getServing(), m.getIncarnation(),
+                m.getStamp(),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("highest_term", m.getHighestTerm()),
                 m.getHoldsIp());
     }
