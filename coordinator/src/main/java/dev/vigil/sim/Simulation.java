@@ -43,7 +43,7 @@ public final class Simulation {
         var options = new SimCluster.Options(watchers, nodes, colocated, timings, voteRule, fencing);
         var cluster = new SimCluster(shape.nextLong(), options);
         FaultPlan.apply(cluster, shape.split());
-        long end = FaultPlan.FAULT_END_MS + Watcher.TILT_MS + timings.downAfterMs() + timings.failoverTimeoutMs()
+        long end = FaultPlan.FAULT_END_MS + Watcher.tiltMs(cluster.config) + timings.downAfterMs() + timings.failoverTimeoutMs()
                 + SLACK_MS;
         cluster.runUntil(end);
         if (cluster.violation() == null) {

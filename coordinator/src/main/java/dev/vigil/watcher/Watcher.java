@@ -33,14 +33,12 @@ import java.util.random.RandomGenerator;
 /**
  * A voting watcher: the protocol for every group it guards, plus TILT (DESIGN.md step 9). All
  * entry points (incoming messages, replies, timers) first check that the watcher's own
- * scheduler has not stalled: a gap of more than {@link #TILT_GAP_MS} between ticks means this
- * process cannot trust its own timings, so for {@link #TILT_MS} it keeps probing but neither
- * reports SDOWN, nor votes, nor starts failovers.
+ * scheduler has not stalled: a gap between ticks longer than {@link #tiltStallMs} means this
+ * process cannot trust its own timings, so until {@link #tiltMs} have passed without another
+ * such gap it keeps probing but neither reports SDOWN, nor votes, nor starts failovers.
  */
 public final class Watcher {
     public static final long TICK_MS = 250;
-    public static final long TILT_GAP_MS = 2_000;
-    public static final long TILT_MS = 30_000;
 
     private final WatcherId id;
     private final ClusterConfig cluster;
@@ -56,6 +54,8 @@ public final class Watcher {
     private final Map<NodeId, Long> probePhases = new LinkedHashMap<>();
     private final Map<GroupId, GroupWatch> groups = new LinkedHashMap<>();
 
+    private final long tiltStallMs;
+    private final long tiltMs;
     private long lastTickAt;
     private boolean tilt;
     private long tiltUntil;
@@ -78,6 +78,8 @@ public final class Watcher {
         this.random = random;
         this.voteRule = voteRule;
         this.peers = cluster.watchers().stream().filter(w -> !w.equals(id)).toList();
+        this.tiltStallMs = tiltStallMs(cluster);
+        this.tiltMs = tiltMs(cluster);
         // A message may arrive before start(): the TILT guard measures from here, not from 0.
         this.lastTickAt = scheduler.nowMillis();
     }
@@ -130,6 +132,34 @@ public final class Watcher {
         return tilt;
     }
 
+    /**
+     * The longest stall that cannot distort a decision, over all groups: {@code fence-after −
+     * probe-interval}, and never less than two ticks. A stall of G ms can make a primary look
+     * silent for up to G + probe-interval; a vote needs more than fence-after + probe-timeout of
+     * silence and SDOWN more than down-after (≥ fence-after + probe-interval), so a watcher back
+     * from a shorter stall grants or reports nothing its own probes would not also have seen.
+     */
+    public static long tiltStallMs(ClusterConfig cluster) {
+        long min = Long.MAX_VALUE;
+        for (GroupConfig g : cluster.groups()) {
+            min = Math.min(min, g.timings().fenceAfterMs() - g.timings().probeIntervalMs());
+        }
+        return Math.max(2 * TICK_MS, min);
+    }
+
+    /**
+     * How long TILT lasts after the last stall, over all groups: report-ttl (3 probe intervals) +
+     * probe-timeout. By then every node has been probed afresh and every peer report held
+     * arrived after the stall, so every view the watcher acts on is its own again.
+     */
+    public static long tiltMs(ClusterConfig cluster) {
+        long max = 0;
+        for (GroupConfig g : cluster.groups()) {
+            max = Math.max(max, g.timings().reportTtlMs() + g.timings().probeTimeoutMs());
+        }
+        return max;
+    }
+
     // ---- TILT -----------------------------------------------------------------------------
 
     private void tick() {
@@ -140,7 +170,7 @@ public final class Watcher {
         lastTickAt = now;
         if (tilt && now >= tiltUntil) {
             tilt = false;
-            sink.emit(new Event.TiltChanged(now, id, null, false, "no stall for " + TILT_MS + " ms"));
+            sink.emit(new Event.TiltChanged(now, id, null, false, "no stall for " + tiltMs + " ms"));
             groups.values().forEach(GroupWatch::tiltChanged);
         }
         for (GroupWatch g : groups.values()) {
@@ -152,14 +182,15 @@ public final class Watcher {
     private void guard() {
         long now = scheduler.nowMillis();
         long gap = now - lastTickAt;
-        if (gap <= TILT_GAP_MS) {
+        if (gap <= tiltStallMs) {
             return;
         }
         lastTickAt = now;
-        tiltUntil = now + TILT_MS;
+        tiltUntil = now + tiltMs;
         if (!tilt) {
             tilt = true;
-            sink.emit(new Event.TiltChanged(now, id, null, true, "scheduler stalled for " + gap + " ms"));
+            sink.emit(new Event.TiltChanged(now, id, null, true, "scheduler stalled for " + gap + " ms > "
+                    + tiltStallMs + " ms (fence-after - probe-interval)"));
             groups.values().forEach(GroupWatch::tiltChanged);
         }
     }
