@@ -80,6 +80,9 @@ public sealed interface Event {
 
     record FailoverAborted(long at, WatcherId leader, GroupId group, long term, String reason) implements Event {}
 
+    /** An operator's failover request refused before anything was done; {@code to} null: any standby. */
+    record FailoverRefused(long at, WatcherId watcher, GroupId group, NodeId to, String reason) implements Event {}
+
     /** A watcher learned a newer config epoch (from a peer, an agent, or its own failover). */
     record EpochAdopted(long at, WatcherId watcher, GroupId group, long epoch, NodeId primary, String source)
             implements Event {}

@@ -34,6 +34,7 @@ public final class Narrative {
                     + " is primary in epoch " + f.get("term");
             case "FailoverAborted" -> f.get("leader") + ": failover of term " + f.get("term") + " aborted ("
                     + f.get("reason") + ")";
+            case "FailoverRefused" -> f.get("watcher") + ": failover refused (" + f.get("reason") + ")";
             default -> null;
         };
     }

@@ -98,6 +98,15 @@ public final class Prober {
         return lastReplyServing && now - lastServing <= timings.downAfterMs();
     }
 
+    /**
+     * Whether the node is answering now: its latest timely reply said "serving" and came to a
+     * probe sent within the last probe interval + probe-timeout. What a failover's target must
+     * be, and what a primary is that {@code --force} must not fence.
+     */
+    public boolean answers(long now) {
+        return lastReplyServing && now - lastServing <= timings.probeIntervalMs() + timings.probeTimeoutMs();
+    }
+
     private void send() {
         if (stopped) {
             return;

@@ -26,7 +26,7 @@ public interface VoteRule {
             return "tilt";
         }
         if (r.manual()) {
-            return null;
+            return v.targetAnswers() ? null : "switchover target " + r.target() + " does not answer this watcher";
         }
         if (v.primarySilentMs() <= v.silenceNeededMs()) {
             return "primary " + v.primary() + " replied " + v.primarySilentMs() + " ms ago, within "

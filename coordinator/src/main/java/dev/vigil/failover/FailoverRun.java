@@ -19,7 +19,8 @@ import dev.vigil.transport.ReleaseRequest;
  * waiting (the voters' silence already means its lease ran out), the fence hook runs if one is
  * configured, then Promote. Manual ({@link Mode#MANUAL}): graceful order, demote and release
  * must succeed before Promote, so clients see the shortest gap. {@link Mode#FORCE}: as automatic,
- * without an election. Every step is retried until {@code failover-timeout}; a stale-term answer
+ * without an election; but an old primary that still answers is demoted as in a manual one,
+ * never fenced. Every step is retried until {@code failover-timeout}; a stale-term answer
  * ends the run at once, since a newer leader exists, and so does a target that cannot be
  * promoted at all: one term has one target, so a different node needs a new term.
  */
@@ -40,8 +41,8 @@ public final class FailoverRun {
 
         GroupConfig group();
 
-        /** Not subjectively down in the leader's view. */
-        boolean healthy(NodeId node);
+        /** Answers the leader's probes now ({@link dev.vigil.detection.Prober#answers}). */
+        boolean answers(NodeId node);
 
         void completed(FailoverRun run, NodeId newPrimary);
 
@@ -114,8 +115,8 @@ public final class FailoverRun {
         if (done) {
             return;
         }
-        target = Targets.choose(host.group(), oldPrimary, requested, host::healthy);
-        if (target == null && mode == Mode.AUTO && host.healthy(oldPrimary)) {
+        target = Targets.choose(host.group(), oldPrimary, requested, host::answers);
+        if (target == null && mode == Mode.AUTO && host.answers(oldPrimary)) {
             // The old primary serves but is not a valid primary any more (an earlier leader told
             // it to step down and then gave up): with no standby, promoting it again in this
             // term is the only way the group gets a primary back.
@@ -125,12 +126,16 @@ public final class FailoverRun {
             return;
         }
         if (target == null) {
-            step("choose", null, requested == null ? "no healthy standby, retrying" : requested + " not healthy, retrying");
+            step("choose", null, requested == null ? "no standby answers, retrying" : requested + " does not answer, retrying");
             later(host.group().timings().reprobeIntervalMs(), this::chooseTarget);
             return;
         }
-        step("choose", target, "priority and health");
+        step("choose", target, "priority, answering");
         if (mode == Mode.MANUAL) {
+            release(true);
+        } else if (mode == Mode.FORCE && host.answers(oldPrimary)) {
+            // Forced, yet the old primary answers: it is demoted and let go, never fenced.
+            step("fence", oldPrimary, "skipped: the old primary answers, demoting it instead");
             release(true);
         } else {
             release(false);

@@ -348,13 +348,18 @@ public final class SimCluster {
 
     /** An operator's {@code vigil failover} sent to one watcher; false if it refused. */
     public boolean manualFailover(WatcherId w, NodeId to) {
+        return operatorFailover(w, to, false);
+    }
+
+    /** {@code vigil failover [--to N] [--force]} sent to one watcher; false if it refused. */
+    public boolean operatorFailover(WatcherId w, NodeId to, boolean force) {
         WatcherHost h = watchers.get(w);
         if (!h.proc.live()) {
             return false;
         }
-        checker.note("OPERATOR failover via " + w + (to == null ? "" : " to " + to));
+        checker.note("OPERATOR failover via " + w + (to == null ? "" : " to " + to) + (force ? " FORCED" : ""));
         try {
-            h.instance.requestFailover(GROUP, to, false);
+            h.instance.requestFailover(GROUP, to, force);
             return true;
         } catch (ProtocolException e) {
             checker.note("OPERATOR failover refused: " + e.getMessage());

@@ -16,6 +16,7 @@ import dev.vigil.failover.FailoverRun;
 import dev.vigil.failover.HookCall;
 import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookRunner;
+import dev.vigil.failover.Targets;
 import dev.vigil.quorum.DownReports;
 import dev.vigil.time.Scheduler;
 import dev.vigil.transport.AgentClient;
@@ -143,9 +144,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     }
 
     @Override
-    public boolean healthy(NodeId node) {
+    public boolean answers(NodeId node) {
         Prober p = probers.get(node);
-        return p != null && p.serving(now());
+        return p != null && p.answers(now());
     }
 
     private void updateSdown() {
@@ -307,7 +308,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             win();
             return;
         }
-        var req = new VoteRequest(cfg.id(), w.id(), term, ballot.epoch(), manual);
+        var req = new VoteRequest(cfg.id(), w.id(), term, ballot.epoch(), manual, target);
         for (WatcherId p : w.peers()) {
             w.transport().requestVote(p, req, this::onVoteReply);
         }
@@ -372,7 +373,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         long now = now();
         var view = new VoterView(ballot.term(), ballot.votedFor(), ballot.epoch(), primary(), w.tilt(),
                 probers.get(primary()).silentFor(now), t.fenceAfterMs() + t.probeTimeoutMs(),
-                now - lastFailoverAt < t.failoverTimeoutMs());
+                now - lastFailoverAt < t.failoverTimeoutMs(), r.target() != null && answers(r.target()));
         String why = w.voteRule().refusal(view, r);
         if (why != null) {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), why));
@@ -398,18 +399,29 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION,
                     "a failover of " + cfg.id() + " is already running in term " + busy);
         }
+        // Checked before anything is demoted: a switchover to a node that does not answer would
+        // take a healthy primary down for nothing (Sentinel's -NOGOODSLAVE).
+        NodeId target = Targets.choose(cfg, primary(), to, this::answers);
+        if (target == null) {
+            String why = to != null ? to + " has not answered " + w.id() + " within probe-interval + probe-timeout ("
+                    + (t.probeIntervalMs() + t.probeTimeoutMs()) + " ms; last valid reply " + probers.get(to).silentFor(now())
+                    + " ms ago)" : "no standby of " + cfg.id() + " has answered " + w.id() + " within probe-interval + "
+                    + "probe-timeout (" + (t.probeIntervalMs() + t.probeTimeoutMs()) + " ms)";
+            w.sink().emit(new Event.FailoverRefused(now(), w.id(), cfg.id(), to, why));
+            throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, why);
+        }
         cancel(startTimer);
         startTimer = null;
         if (!force) {
             manualDeadline = now() + t.failoverTimeoutMs();
-            startElection("manual", true, to);
+            startElection("manual", true, target);
             return ballot.term();
         }
         long term = ballot.term() + 1;
         ballot.vote(w.id(), term, now(), true);
         w.sink().emit(new Event.LeaderElected(now(), w.id(), cfg.id(), term, 1, 1,
                 "FORCED by operator: no election, no quorum, split brain possible"));
-        lead(term, FailoverRun.Mode.FORCE, to);
+        lead(term, FailoverRun.Mode.FORCE, target);
         return term;
     }
 

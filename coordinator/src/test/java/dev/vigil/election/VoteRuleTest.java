@@ -16,21 +16,22 @@ class VoteRuleTest {
     private static final WatcherId CANDIDATE = new WatcherId("w2");
     private static final WatcherId OTHER = new WatcherId("w3");
     private static final NodeId PRIMARY = new NodeId("n1");
+    private static final NodeId STANDBY = new NodeId("n2");
     private static final long TERM = 7;
     private static final long EPOCH = 5;
     private static final long FENCE_AFTER = 3_750;
 
     /** A voter in term 7, epoch 5, no vote cast yet, not in TILT, primary silent past fence-after. */
     private static VoterView voter() {
-        return new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false);
+        return new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false, true);
     }
 
     private static VoteRequest request() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false, null);
     }
 
     private static VoteRequest manual() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true, STANDBY);
     }
 
     private static String refusal(VoterView v, VoteRequest r) {
@@ -51,14 +52,14 @@ class VoteRuleTest {
 
     @Test
     void refusesStaleTerm() {
-        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false);
+        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false, null);
 
         assertRefused(refusal(voter(), r), "stale term", "6", "7");
     }
 
     @Test
     void refusesWhenAlreadyVotedForAnotherCandidateInTheTerm() {
-        var v = new VoterView(TERM, OTHER, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false);
+        var v = new VoterView(TERM, OTHER, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false, true);
 
         assertRefused(refusal(v, request()), "already voted", "w3");
         assertRefused(refusal(v, manual()), "already voted", "w3");
@@ -66,15 +67,15 @@ class VoteRuleTest {
 
     @Test
     void grantsAgainToTheCandidateItAlreadyVotedFor() {
-        var v = new VoterView(TERM, CANDIDATE, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false);
+        var v = new VoterView(TERM, CANDIDATE, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false, true);
 
         assertNull(refusal(v, request()));
     }
 
     @Test
     void refusesDifferentConfigEpoch() {
-        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false);
-        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true);
+        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false, null);
+        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true, STANDBY);
 
         assertRefused(refusal(voter(), older), "config epoch", "4", "5");
         assertRefused(refusal(voter(), newer), "config epoch", "6", "5");
@@ -82,7 +83,7 @@ class VoteRuleTest {
 
     @Test
     void refusesInTiltEvenForAManualSwitchover() {
-        var v = new VoterView(TERM, null, EPOCH, PRIMARY, true, FENCE_AFTER + 1, FENCE_AFTER, false);
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, true, FENCE_AFTER + 1, FENCE_AFTER, false, true);
 
         assertRefused(refusal(v, request()), "tilt");
         assertRefused(refusal(v, manual()), "tilt");
@@ -90,29 +91,38 @@ class VoteRuleTest {
 
     @Test
     void refusesWhilePrimaryRepliedWithinFenceAfter() {
-        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER, FENCE_AFTER, false);
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER, FENCE_AFTER, false, true);
 
         assertRefused(refusal(v, request()), "primary n1", "fence-after", "3750");
     }
 
     @Test
     void manualSwitchoverWaivesPrimaryHealth() {
-        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, 0, FENCE_AFTER, false);
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, 0, FENCE_AFTER, false, true);
 
         assertNull(refusal(v, manual()));
     }
 
     @Test
     void refusesWhileCoolingDownAfterAFailover() {
-        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, true);
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, true, true);
 
         assertRefused(refusal(v, request()), "failover-timeout");
     }
 
     @Test
     void manualSwitchoverWaivesCoolingDown() {
-        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, true);
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, true, true);
 
         assertNull(refusal(v, manual()));
+    }
+
+    @Test
+    void refusesASwitchoverToATargetThatDoesNotAnswerThisVoter() {
+        var v = new VoterView(TERM, null, EPOCH, PRIMARY, false, 0, FENCE_AFTER, false, false);
+
+        assertRefused(refusal(v, manual()), "target n2", "does not answer");
+        assertNull(refusal(new VoterView(TERM, null, EPOCH, PRIMARY, false, FENCE_AFTER + 1, FENCE_AFTER, false, false),
+                request()), "an automatic failover's target is the leader's choice");
     }
 }

@@ -20,7 +20,7 @@ class CheckerBitesTest {
     /** A watcher that forgets it already voted in this term. */
     private static final VoteRule DOUBLE_VOTE = (v, r) -> VoteRule.STANDARD.refusal(
             new VoterView(v.term(), null, v.configEpoch(), v.primary(), v.tilt(), v.primarySilentMs(),
-                    v.silenceNeededMs(), v.coolingDown()), r);
+                    v.silenceNeededMs(), v.coolingDown(), v.targetAnswers()), r);
 
     /** An agent that never checks the fencing token. */
     private static final FencingRule NO_FENCING = (requestTerm, highestTerm) -> false;

@@ -105,6 +105,57 @@ class ScenarioTest {
     }
 
     @Test
+    void aSwitchoverToADeadStandbyIsRefusedBeforeThePrimaryIsTouched() {
+        SimCluster c = cluster(5);
+        events.clear(); // the start-up's releases are not the switchover's
+        c.crashAgent(N2);
+        c.runFor(3_000); // well within down-after: n2 would still count as healthy until 5 s
+
+        assertFalse(c.manualFailover(W1, null), "no standby answers");
+        assertFalse(c.manualFailover(W1, N2), "n2 does not answer");
+        c.runFor(15_000);
+
+        assertSafe(c);
+        assertEquals(List.of(N1), c.ipHolders());
+        assertTrue(events(Event.IpChanged.class).stream().noneMatch(e -> e.node().equals(N1) && !e.held()),
+                "the healthy primary never let go");
+        assertEquals(0, events(Event.ElectionStarted.class).size());
+        assertEquals(2, events(Event.FailoverRefused.class).size());
+    }
+
+    @Test
+    void aSwitchoverNeedsItsTargetToAnswerAMajorityOfWatchers() {
+        SimCluster c = cluster(7);
+        events.clear();
+        c.partition(List.of("n2"), List.of("w2", "w3")); // only w1 still hears n2
+        c.runFor(2_000);
+
+        assertTrue(c.manualFailover(W1, N2), "w1 sees n2 answer: it asks for votes");
+        c.runFor(15_000);
+
+        assertSafe(c);
+        assertEquals(List.of(N1), c.ipHolders());
+        assertEquals(0, events(Event.LeaderElected.class).size());
+        assertTrue(events(Event.VoteRefused.class).stream().anyMatch(v -> v.reason().contains("does not answer")),
+                events(Event.VoteRefused.class).toString());
+        assertTrue(events(Event.IpChanged.class).stream().noneMatch(e -> e.node().equals(N1) && !e.held()));
+    }
+
+    @Test
+    void aForcedFailoverDemotesAnAnsweringPrimaryInsteadOfFencingIt() {
+        SimCluster c = cluster(6);
+        List<List<NodeId>> seen = holdersAtEveryChange(c);
+
+        assertTrue(c.operatorFailover(W1, null, true));
+        c.runFor(5_000);
+
+        assertSafe(c);
+        assertTrue(c.leaderHooks.stream().noneMatch(h -> h.kind() == dev.vigil.failover.HookKind.FENCE),
+                "no fence hook for a primary that answers: " + c.leaderHooks);
+        assertN1LetGoBeforeN2TookOver(seen, c);
+    }
+
+    @Test
     void aMinorityOfWatchersCutOffCausesNoFailover() {
         SimCluster c = cluster(2);
         c.partition(List.of("w1"), List.of("n1", "n2", "w2", "w3"));
@@ -213,13 +264,13 @@ class ScenarioTest {
         c.runFor(5_500); // every watcher now sees n1 silent beyond fence-after
         var w3 = c.watcher(W3);
         long term = c.status(W3).term() + 10;
-        VoteReply first = w3.onRequestVote(new VoteRequest(SimCluster.GROUP, W1, term, 0, false));
+        VoteReply first = w3.onRequestVote(new VoteRequest(SimCluster.GROUP, W1, term, 0, false, null));
         assertTrue(first.granted(), first.reason());
 
         c.crashWatcher(W3);
         c.restartWatcher(W3);
         c.runFor(6_000); // past fence-after again, so only the persisted vote can refuse
-        VoteReply second = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 0, false));
+        VoteReply second = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 0, false, null));
 
         assertFalse(second.granted(), "a restarted watcher must not vote twice in term " + term);
         assertTrue(second.reason().contains("already voted for w1"), second.reason());

@@ -98,12 +98,12 @@ public final class Convert {
     static dev.vigil.proto.v1.VoteRequest proto(VoteRequest r) {
         return dev.vigil.proto.v1.VoteRequest.newBuilder().setGroup(r.group().value())
                 .setCandidate(r.candidate().value()).setTerm(r.term()).setConfigEpoch(r.configEpoch())
-                .setManual(r.manual()).build();
+                .setManual(r.manual()).setTarget(str(r.target())).build();
     }
 
     static VoteRequest domain(dev.vigil.proto.v1.VoteRequest m) {
         return new VoteRequest(group(m.getGroup()), watcher("candidate", m.getCandidate()), term("term", m.getTerm()),
-                term("config_epoch", m.getConfigEpoch()), m.getManual());
+                term("config_epoch", m.getConfigEpoch()), m.getManual(), nodeOrNull(m.getTarget()));
     }
 
     static dev.vigil.proto.v1.VoteReply proto(VoteReply r) {
@@ -195,7 +195,7 @@ public final class Convert {
         var g = new GroupId("rehearsal");
         var w = new WatcherId("w1");
         var n = new NodeId("n1");
-        domain(dev.vigil.proto.v1.VoteRequest.parseFrom(proto(new VoteRequest(g, w, 1, 1, false)).toByteArray()));
+        domain(dev.vigil.proto.v1.VoteRequest.parseFrom(proto(new VoteRequest(g, w, 1, 1, true, n)).toByteArray()));
         domain(dev.vigil.proto.v1.VoteReply.parseFrom(proto(new VoteReply(g, w, 1, true, "rehearsal")).toByteArray()));
         domain(dev.vigil.proto.v1.PromoteRequest.parseFrom(proto(new PromoteRequest(g, n, 1, w, n)).toByteArray()));
         domain(dev.vigil.proto.v1.ReleaseRequest.parseFrom(proto(new ReleaseRequest(g, n, 1, w, true)).toByteArray()));
