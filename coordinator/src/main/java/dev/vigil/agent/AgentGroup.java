@@ -4,6 +4,7 @@ import dev.vigil.config.GroupConfig;
 import dev.vigil.config.Timings;
 import dev.vigil.core.Event;
 import dev.vigil.core.NodeId;
+import dev.vigil.election.Catchup;
 import dev.vigil.failover.HookCall;
 import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookResult;
@@ -61,6 +62,8 @@ final class AgentGroup {
     private Scheduler.Timer leaseTimer;
     private long leaseTimerAt = Long.MAX_VALUE;
     private boolean stopped;
+    /** Non-null while this agent, started without state, learns its fencing token from the watchers. */
+    private Catchup catchup;
 
     AgentGroup(Agent a, GroupConfig cfg) {
         this.a = a;
@@ -70,6 +73,8 @@ final class AgentGroup {
         if (s == null) {
             primary = cfg.initialPrimary();
             mayHold = true; // a first run, or a lost state directory: the IP may be here
+            // and a token obeyed before may be lost: the terms of a majority of watchers hold it
+            catchup = new Catchup(a.majority(), a.scheduler().nowMillis(), 0);
         } else {
             highestTerm = s.highestTerm();
             epoch = s.configEpoch();
@@ -79,6 +84,10 @@ final class AgentGroup {
     }
 
     void start() {
+        if (catchup != null) {
+            a.sink().emit(new Event.StateLearning(a.scheduler().nowMillis(), a.self().value(), cfg.id(), true, 0,
+                    catchup.progress()));
+        }
         if (!mayHold) {
             known = true;
             a.sink().emit(new Event.IpChanged(a.scheduler().nowMillis(), a.self(), cfg.id(), false,
@@ -96,6 +105,9 @@ final class AgentGroup {
 
     ProbeReply onProbe(ProbeRequest r) {
         long now = a.scheduler().nowMillis();
+        if (catchup != null) {
+            learn(r, now);
+        }
         if (r.configEpoch() > epoch && r.primary() != null && cfg.node(r.primary()).isPresent()) {
             long term = Math.max(highestTerm, r.configEpoch());
             a.store().save(cfg.id(), new AgentState(term, r.configEpoch(), r.primary(), mayHold)); // disk first
@@ -111,6 +123,20 @@ final class AgentGroup {
         }
         evaluate();
         return reply(now);
+    }
+
+    /** A watcher's term toward the token this agent may have had; at a majority, the highest becomes the token. */
+    private void learn(ProbeRequest r, long now) {
+        catchup.heard(r.watcher().value(), Math.max(r.term(), r.configEpoch()));
+        if (!catchup.done(now)) {
+            return;
+        }
+        long token = Math.max(highestTerm, catchup.highestTerm());
+        a.store().save(cfg.id(), new AgentState(token, epoch, primary, mayHold));
+        highestTerm = token;
+        catchup = null;
+        a.sink().emit(new Event.StateLearning(now, a.self().value(), cfg.id(), false, token,
+                "fencing token learned from a majority of the watchers"));
     }
 
     ProbeReply reply(long now) {
@@ -213,10 +239,17 @@ final class AgentGroup {
     }
 
     private boolean refuse(long term, String command, Consumer<AgentReply> reply) {
+        if (catchup != null) {
+            a.sink().emit(new Event.AgentRefused(a.scheduler().nowMillis(), a.self(), cfg.id(), term, highestTerm,
+                    command, catchup.progress()));
+            reply.accept(new AgentReply(AgentReply.Outcome.RETRYABLE, catchup.progress(), highestTerm));
+            return true;
+        }
         if (!a.fencing().stale(term, highestTerm)) {
             return false;
         }
-        a.sink().emit(new Event.AgentRefused(a.scheduler().nowMillis(), a.self(), cfg.id(), term, highestTerm, command));
+        a.sink().emit(new Event.AgentRefused(a.scheduler().nowMillis(), a.self(), cfg.id(), term, highestTerm, command,
+                "below the fencing token"));
         reply.accept(stale(term));
         return true;
     }

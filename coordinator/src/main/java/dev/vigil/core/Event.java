@@ -87,15 +87,22 @@ public sealed interface Event {
     record EpochAdopted(long at, WatcherId watcher, GroupId group, long epoch, NodeId primary, String source)
             implements Event {}
 
+    /**
+     * A watcher or agent ({@code process}) that started without state waits to learn the terms
+     * before it votes or obeys ({@code learning}), or has learned them ({@code term}: the highest).
+     */
+    record StateLearning(long at, String process, GroupId group, boolean learning, long term, String reason)
+            implements Event {}
+
     /** TILT applies to a watcher as a whole; {@code group} is null. */
     record TiltChanged(long at, WatcherId watcher, GroupId group, boolean tilt, String reason) implements Event {}
 
     /** An agent accepted a command of {@code term}; its fencing token is now {@code term}. */
     record AgentObeyed(long at, NodeId node, GroupId group, long term, String command) implements Event {}
 
-    /** An agent refused a command from a term below its fencing token. */
-    record AgentRefused(long at, NodeId node, GroupId group, long term, long highestTerm, String command)
-            implements Event {}
+    /** An agent refused a command: from a term below its fencing token, or while it learns the terms. */
+    record AgentRefused(long at, NodeId node, GroupId group, long term, long highestTerm, String command,
+            String reason) implements Event {}
 
     /** An agent learned a newer config epoch from a watcher's probe. */
     record AgentEpochAdopted(long at, NodeId node, GroupId group, long epoch, NodeId primary, WatcherId from)

@@ -102,6 +102,20 @@ public final class Ballot {
         }
     }
 
+    /**
+     * After a start without state ({@link Catchup}): raises the term to {@code learned}, the
+     * highest a majority of peers knows, and counts its vote there as cast, for {@code self}, since
+     * this watcher may have voted in it before its state was lost.
+     */
+    public void abstain(WatcherId self, long learned) {
+        if (learned < term || (learned == term && votedFor != null)) {
+            return;
+        }
+        store.save(group, new WatcherState(learned, self, lastVoteTerm, lastVoteEpoch, epoch, primary));
+        term = learned;
+        votedFor = self;
+    }
+
     /** Installs a newer config epoch; false if it is not newer. */
     public boolean install(long newEpoch, NodeId newPrimary) {
         if (newEpoch <= epoch) {

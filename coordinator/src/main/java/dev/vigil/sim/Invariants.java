@@ -148,6 +148,17 @@ final class Invariants implements EventSink {
         }
     }
 
+    /**
+     * A watcher lost its state: it may vote again in a term whose election ended without a
+     * leader (nothing on disk says it voted there), never in one that elected one; the one-leader
+     * invariant keeps checking the latter. Its earlier votes stop binding it, and it adopts the
+     * epoch it had again (one primary per epoch still holds).
+     */
+    void stateLost(WatcherId w) {
+        votes.keySet().removeIf(k -> k.endsWith("/" + w.value()));
+        epochOf.remove(w);
+    }
+
     void watcherCrashed(WatcherId w) {
         if (sdownSince.remove(w) != null) {
             sdownClearedAt.put(w, world.now());

@@ -215,6 +215,25 @@ public final class SimCluster {
         startWatcher(h);
     }
 
+    /** The watcher's state directory is lost (a new disk, an operator's rm): killed, wiped, started again. */
+    public void wipeWatcher(WatcherId w) {
+        WatcherHost h = watchers.get(w);
+        checker.note("FAULT state of watcher " + w + " lost");
+        crashWatcher(w);
+        h.store.wipe();
+        checker.stateLost(w);
+        restartWatcher(w);
+    }
+
+    /** The agent's state directory is lost: killed (the kernel keeps the IP if it had it), wiped, started again. */
+    public void wipeAgent(NodeId n) {
+        NodeHost h = nodes.get(n);
+        checker.note("FAULT state of agent " + n + " lost");
+        crashAgent(n);
+        h.store.wipe();
+        restartAgent(n);
+    }
+
     /** SIGKILL of the agent process: the kernel keeps the IP if it had it. */
     public void crashAgent(NodeId n) {
         NodeHost h = nodes.get(n);

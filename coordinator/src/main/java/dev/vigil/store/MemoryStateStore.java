@@ -51,6 +51,12 @@ public final class MemoryStateStore<V> implements StateStore<V> {
         return p != null && p.dueAt <= clock.getAsLong() ? p.value : written.get(group);
     }
 
+    /** The disk was replaced or the state directory deleted: nothing is left. */
+    public void wipe() {
+        written.clear();
+        pending.clear();
+    }
+
     /** The process using the store died: values already due were written, the others are lost. */
     public void crash() {
         long now = clock.getAsLong();

@@ -9,8 +9,9 @@ import dev.vigil.core.WatcherId;
  * old primary learns it is not primary), {@code vouchTerm} (the term of a vote for a failover
  * the watcher still backs, else its config epoch) and {@code ackStamp}, the stamp of the latest
  * reply it got from this agent, with {@code ackIncarnation}, the agent incarnation that issued
- * it (0 before any): the two feed the agent's self-fencing lease.
+ * it (0 before any): the two feed the agent's self-fencing lease. {@code term} is the watcher's
+ * current term, from which an agent that lost its state learns its fencing token again.
  */
 public record ProbeRequest(GroupId group, WatcherId watcher, NodeId node, long configEpoch, NodeId primary,
-        long vouchTerm, long ackIncarnation, long ackStamp) {
+        long vouchTerm, long ackIncarnation, long ackStamp, long term) {
 }

@@ -10,6 +10,7 @@ import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
 import dev.vigil.detection.Prober;
 import dev.vigil.election.Ballot;
+import dev.vigil.election.Catchup;
 import dev.vigil.election.Election;
 import dev.vigil.election.VoterView;
 import dev.vigil.failover.FailoverRun;
@@ -75,6 +76,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private Scheduler.Timer electionTimer;
     private WatcherId lastLeader;
     private long lastFailoverTookMs = -1;
+    /** Non-null while this watcher, started without state, learns the terms (it neither votes nor leads). */
+    private Catchup catchup;
 
     GroupWatch(Watcher w, GroupConfig cfg) {
         this.w = w;
@@ -84,12 +87,19 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         this.ballot = new Ballot(cfg.id(), cfg.initialPrimary(), w.store(), now);
         // A restarted watcher cannot know when the last failover was: assume just now.
         lastFailoverAt = ballot.restored() ? now : now - t.failoverTimeoutMs();
+        int needed = Catchup.needed(w.peers().size() + 1);
+        if (!ballot.restored() && needed > 0) {
+            catchup = new Catchup(needed, now, ELECTION_TIMEOUT_MIN_MS + ELECTION_TIMEOUT_SPAN_MS);
+        }
         for (NodeConfig n : cfg.nodes()) {
             probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), (inc, ack) -> probeRequest(n.id(), inc, ack), this));
         }
     }
 
     void start() {
+        if (catchup != null) {
+            w.sink().emit(new Event.StateLearning(now(), w.id().value(), cfg.id(), true, ballot.term(), catchup.progress()));
+        }
         for (Prober p : probers.values()) {
             p.start(w.probePhase(p.node()) % t.probeIntervalMs());
         }
@@ -116,7 +126,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     private ProbeRequest probeRequest(NodeId node, long ackIncarnation, long ack) {
         return new ProbeRequest(cfg.id(), w.id(), node, ballot.epoch(), primary(),
-                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack);
+                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack, ballot.term());
     }
 
     @Override
@@ -198,6 +208,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured peer: " + h.from());
         }
         reports.record(h.from(), h.sdown(), h.configEpoch(), now());
+        if (catchup != null) {
+            catchup.heard(h.from().value(), h.term());
+        }
         if (h.configEpoch() > ballot.epoch() && h.primary() != null && cfg.node(h.primary()).isPresent()) {
             adoptEpoch(h.configEpoch(), h.primary(), "hello from " + h.from());
         }
@@ -207,7 +220,19 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             leaderSeenAt = now();
             lastLeader = h.leader();
         }
+        checkCatchup();
         updateOdown();
+    }
+
+    /** Ends the catch-up once a majority of peers has answered: their highest term, abstaining in it. */
+    private void checkCatchup() {
+        if (catchup == null || !catchup.done(now())) {
+            return;
+        }
+        ballot.abstain(w.id(), catchup.highestTerm());
+        catchup = null;
+        w.sink().emit(new Event.StateLearning(now(), w.id().value(), cfg.id(), false, ballot.term(),
+                "learned from a majority of the other watchers; abstains in term " + ballot.term()));
     }
 
     Hello onIsPrimaryDown(Hello h) {
@@ -276,7 +301,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     }
 
     private void maybeStartElection() {
-        if (!odown || w.tilt() || run != null || election != null || startTimer != null) {
+        if (!odown || w.tilt() || catchup != null || run != null || election != null || startTimer != null) {
             return;
         }
         long delay = electionWait(now()) + candidacyDelay(now());
@@ -371,6 +396,10 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         observeTerm(r.term());
         long now = now();
+        if (catchup != null) {
+            w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), catchup.progress()));
+            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, catchup.progress());
+        }
         var view = new VoterView(ballot.term(), ballot.votedFor(), ballot.epoch(), primary(), w.tilt(),
                 probers.get(primary()).silentFor(now), t.fenceAfterMs() + t.probeTimeoutMs(),
                 now - lastFailoverAt < t.failoverTimeoutMs(), r.target() != null && answers(r.target()));
@@ -393,6 +422,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         if (to != null && to.equals(primary())) {
             throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, to + " is already the primary");
+        }
+        if (catchup != null) {
+            throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, w.id() + ": " + catchup.progress());
         }
         if (run != null || election != null) {
             long busy = run != null ? run.term() : election.term();
@@ -459,7 +491,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             return;
         }
         long now = now();
-        lastFailoverAt = now;
+        if (catchup == null) {
+            lastFailoverAt = now; // an epoch learned while catching up is no failover that just happened
+        }
         if (!source.equals(OWN) && (run == null || run.term() != newEpoch)) {
             lastFailoverTookMs = -1; // someone else led it; only its leader knows how long it took
         }
@@ -493,8 +527,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     // ---- housekeeping ---------------------------------------------------------------------
 
     void tick(long now) {
+        checkCatchup();
         updateOdown();
-        if (sdown && !w.tilt() && now - lastQueryAt >= t.probeIntervalMs()) {
+        if ((sdown && !w.tilt() || catchup != null) && now - lastQueryAt >= t.probeIntervalMs()) {
             queryPeers();
         } else if (run != null || now - lastHelloAt >= t.helloIntervalMs()) {
             // A leader repeats its announcement while it runs, so no voter mistakes its

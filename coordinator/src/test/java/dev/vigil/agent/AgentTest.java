@@ -78,7 +78,15 @@ class AgentTest {
     /** Per watcher: the stamp of the latest reply it got, echoed by its next probe (0 before any). */
     private final Map<WatcherId, Long> acks = new HashMap<>();
 
+    /** The state of an agent that has run before, in epoch 0: one that starts without state first learns the terms. */
+    private void ranBefore() {
+        if (store.load(WEB) == null) {
+            store.save(WEB, new AgentState(0, 0, N1, true));
+        }
+    }
+
     private Agent agent(NodeId node) {
+        ranBefore();
         Agent a = new Agent(node, CLUSTER, scheduler, hooks, store, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue();
@@ -92,7 +100,7 @@ class AgentTest {
 
     private ProbeReply probe(Agent a, NodeId node, WatcherId w, long epoch, NodeId primary, long vouchTerm) {
         long ack = acks.getOrDefault(w, 0L);
-        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, ack == 0 ? 0 : INC, ack));
+        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, ack == 0 ? 0 : INC, ack, vouchTerm));
         acks.put(w, r.stamp());
         scheduler.runDue();
         return r;
@@ -209,7 +217,7 @@ class AgentTest {
                 for (WatcherId w : List.of(W1, W2)) {
                     if ((t - START - (w.equals(W1) ? 0 : phase)) % 1_000 == 0) {
                         long ack = echo.getOrDefault(w, 0L);
-                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, ack == 0 ? 0 : INC, ack)).stamp());
+                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, ack == 0 ? 0 : INC, ack, 0)).stamp());
                         s.runDue();
                     }
                 }
@@ -240,6 +248,7 @@ class AgentTest {
                 store.saveLater(group, value);
             }
         };
+        ranBefore();
         Agent a = new Agent(N1, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue(); // released at start: mayHoldIp false
@@ -286,6 +295,7 @@ class AgentTest {
                 store.saveLater(group, value);
             }
         };
+        ranBefore();
         Agent a = new Agent(N2, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
         a.start();
         scheduler.runDue();
@@ -296,7 +306,7 @@ class AgentTest {
         assertThrows(java.io.UncheckedIOException.class,
                 () -> a.onPromote(new PromoteRequest(WEB, N2, 6, W1, N1), r -> { }));
         assertThrows(java.io.UncheckedIOException.class,
-                () -> a.onProbe(new ProbeRequest(WEB, W1, N2, 7, N2, 7, 0, 0)));
+                () -> a.onProbe(new ProbeRequest(WEB, W1, N2, 7, N2, 7, 0, 0, 7)));
         scheduler.runDue();
 
         ProbeReply now = a.status().get(0);
@@ -308,14 +318,36 @@ class AgentTest {
     }
 
     @Test
+    void anAgentWithoutStateObeysNothingUntilAMajorityOfWatchersToldItTheirTerms() {
+        Agent a = new Agent(N2, CLUSTER, scheduler, hooks, store, events::add, FencingRule.STANDARD, INC);
+        a.start(); // the state directory was lost: it may have obeyed term 8 before
+        scheduler.runDue();
+
+        AgentReply early = promote(a, N2, 3);
+        assertEquals(AgentReply.Outcome.RETRYABLE, early.outcome());
+        assertTrue(early.reason().contains("learning terms"), early.reason());
+        ProbeReply r1 = a.onProbe(new ProbeRequest(WEB, W1, N2, 5, N1, 5, 0, 0, 8));
+        assertEquals(0, r1.highestTerm(), "one watcher of three is no majority");
+        a.onProbe(new ProbeRequest(WEB, W2, N2, 5, N1, 5, 0, 0, 7));
+        scheduler.runDue();
+
+        assertEquals(8, a.status().get(0).highestTerm(), "the highest term a majority holds");
+        assertEquals(8, store.durable(WEB).highestTerm(), "and on disk");
+        assertEquals(AgentReply.Outcome.STALE_TERM, promote(a, N2, 3).outcome(), "a stale leader is refused again");
+        assertFalse(hooks.kinds().contains(HookKind.PROMOTE));
+        assertEquals(List.of(true, false), events(Event.StateLearning.class).stream().map(Event.StateLearning::learning)
+                .toList());
+    }
+
+    @Test
     void ackStampThisIncarnationNeverIssuedGivesNoLease() {
         Agent a = agent(N1);
 
         for (WatcherId w : List.of(W1, W2, W3)) {
             // an earlier run's stamps, on a clock that was ahead of this one or behind it
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START - 1));
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START + 1));
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC, START + 60_000)); // in the future
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START - 1, 0));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START + 1, 0));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC, START + 60_000, 0)); // in the future
         }
         scheduler.runDue();
 
@@ -616,8 +648,8 @@ class AgentTest {
         a.start();
         s0.advance(0);
 
-        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, 0));
-        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, 0, 0));
         s0.advance(0);
 
         assertFalse(a.status().get(0).holdsIp(), "no watcher has acked any reply yet");

@@ -110,7 +110,7 @@ class ProberTest {
     private Prober prober(Timings timings) {
         return new Prober(NODE, timings, scheduler, agents, (inc, ack) -> {
             ackStampsRequested.add(ack);
-            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack);
+            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack, 1);
         }, listener);
     }
 

@@ -255,6 +255,45 @@ class ScenarioTest {
     }
 
     @Test
+    void aWatcherThatLostItsStateVotesInNoTermItMayHaveVotedInBefore() {
+        SimCluster c = cluster(8);
+        c.crashHost(N1);
+        c.runFor(10_000);
+        long term = c.status(W3).term();
+        assertEquals(1, events(Event.FailoverCompleted.class).size(), "precondition: a failover in term " + term);
+
+        c.wipeWatcher(W3);
+        VoteReply learning = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null));
+        assertFalse(learning.granted(), "no state: it may have voted in this term");
+        assertTrue(learning.reason().contains("learning terms"), learning.reason());
+        c.runFor(2_000);
+
+        assertEquals(term, c.status(W3).term(), "the term learned from the other watchers");
+        VoteReply learned = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null));
+        assertFalse(learned.granted(), "it abstains in the highest term a majority knows: " + learned.reason());
+        assertTrue(events(Event.StateLearning.class).stream().anyMatch(e -> e.process().equals("w3") && !e.learning()));
+        assertSafe(c);
+    }
+
+    @Test
+    void aWatcherThatLostItsStateIsNoCoolingDownVoterOnceItHasLearned() {
+        SimCluster c = cluster(9);
+        c.crashHost(N1);
+        c.runFor(10_000);
+        c.restartHost(N1);
+        c.wipeWatcher(W3);
+        c.runFor(3_000); // learned, epoch included: that is no failover that has just happened
+        events.clear();
+        c.crashHost(N2);
+        c.runFor(10_000);
+
+        assertSafe(c);
+        assertTrue(events(Event.VoteRefused.class).stream().noneMatch(v -> v.voter().equals(W3)),
+                events(Event.VoteRefused.class).toString());
+        assertEquals(List.of(N1), c.ipHolders());
+    }
+
+    @Test
     void aVoteSurvivesARestartOfTheVoter() {
         SimCluster c = cluster(5);
         // Watchers cut off from each other: no ODOWN, so no election moves the epoch meanwhile.

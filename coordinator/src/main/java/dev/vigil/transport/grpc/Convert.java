@@ -121,13 +121,14 @@ public final class Convert {
     static dev.vigil.proto.v1.ProbeRequest proto(ProbeRequest r) {
         return dev.vigil.proto.v1.ProbeRequest.newBuilder().setGroup(r.group().value()).setWatcher(r.watcher().value())
                 .setNode(r.node().value()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
-                .setVouchTerm(r.vouchTerm()).setAckIncarnation(r.ackIncarnation()).setAckStamp(r.ackStamp()).build();
+                .setVouchTerm(r.vouchTerm()).setAckIncarnation(r.ackIncarnation()).setAckStamp(r.ackStamp()).setTerm(r.term())
+                .build();
     }
 
     static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
         return new ProbeRequest(group(m.getGroup()), watcher("watcher", m.getWatcher()), node("node", m.getNode()),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("vouch_term", m.getVouchTerm()),
-                m.getAckIncarnation(), m.getAckStamp());
+                m.getAckIncarnation(), m.getAckStamp(), term("term", m.getTerm()));
     }
 
     static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
