@@ -115,7 +115,7 @@ final class AgentGroup {
 
     ProbeReply reply(long now) {
         return new ProbeReply(cfg.id(), a.self(), serviceOk && now >= brokenUntil, now, epoch, primary, highestTerm,
-                holds);
+                holds, a.fingerprint(cfg.id()));
     }
 
     /** The local service check's verdict: a node whose service fails answers probes "not serving". */

@@ -40,6 +40,9 @@ public final class FailoverRun {
 
         GroupConfig group();
 
+        /** The leader's config fingerprint of the group, sent with Promote and Release. */
+        String fingerprint();
+
         /** Not subjectively down in the leader's view. */
         boolean healthy(NodeId node);
 
@@ -143,7 +146,8 @@ public final class FailoverRun {
             return;
         }
         int mine = ++attempt;
-        var req = new ReleaseRequest(host.group().id(), oldPrimary, term, host.self(), mustSucceed);
+        var req = new ReleaseRequest(host.group().id(), oldPrimary, term, host.self(), mustSucceed,
+                host.fingerprint());
         host.agents().release(oldPrimary, req, reply -> {
             if (done || (mustSucceed && mine != attempt)) {
                 return;
@@ -191,7 +195,7 @@ public final class FailoverRun {
         }
         int mine = ++attempt;
         NodeId node = target;
-        var req = new PromoteRequest(host.group().id(), node, term, host.self(), oldPrimary);
+        var req = new PromoteRequest(host.group().id(), node, term, host.self(), oldPrimary, host.fingerprint());
         host.agents().promote(node, req, reply -> {
             if (done || mine != attempt) {
                 return;

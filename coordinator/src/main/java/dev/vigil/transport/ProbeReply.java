@@ -5,8 +5,9 @@ import dev.vigil.core.NodeId;
 
 /**
  * An agent's answer: whether the node serves, the agent's stamp (its own clock, echoed back as
- * an ack), the config it knows, the highest term it has obeyed and whether it holds the IP.
+ * an ack), the config it knows, the highest term it has obeyed, whether it holds the IP, and the
+ * config fingerprint of its cluster file, so watchers can show an agent that runs another.
  */
 public record ProbeReply(GroupId group, NodeId node, boolean serving, long stamp, long configEpoch, NodeId primary,
-        long highestTerm, boolean holdsIp) {
+        long highestTerm, boolean holdsIp, String fingerprint) {
 }

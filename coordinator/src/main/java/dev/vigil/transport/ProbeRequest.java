@@ -8,8 +8,9 @@ import dev.vigil.core.WatcherId;
  * A watcher's probe of a node's agent. It carries the config the watcher knows (so a returning
  * old primary learns it is not primary), {@code vouchTerm} (the term of a vote for a failover
  * the watcher still backs, else its config epoch) and {@code ackStamp}, the stamp of the latest
- * reply it got from this agent: the two feed the agent's self-fencing lease.
+ * reply it got from this agent: the two feed the agent's self-fencing lease. {@code fingerprint}:
+ * the watcher's config fingerprint of the group, which the agent compares with its own.
  */
 public record ProbeRequest(GroupId group, WatcherId watcher, NodeId node, long configEpoch, NodeId primary,
-        long vouchTerm, long ackStamp) {
+        long vouchTerm, long ackStamp, String fingerprint) {
 }

@@ -50,6 +50,7 @@ class AgentTest {
     private static final Timings T = Timings.defaults();
     private static final ClusterConfig CLUSTER = new ClusterConfig(List.of(W1, W2, W3), List.of(
             new GroupConfig(WEB, List.of(new NodeConfig(N1, 100), new NodeConfig(N2, 50)), N1, T, 2)));
+    private static final String FP = CLUSTER.fingerprint(WEB);
 
     /** Records every hook call; completes it on the scheduler with OK unless told otherwise. */
     private final class RecordingHooks implements HookRunner {
@@ -88,7 +89,7 @@ class AgentTest {
     }
 
     private ProbeReply probe(Agent a, NodeId node, WatcherId w, long epoch, NodeId primary, long vouchTerm) {
-        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, acks.getOrDefault(w, 0L)));
+        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, acks.getOrDefault(w, 0L), FP));
         acks.put(w, r.stamp());
         scheduler.runDue();
         return r;
@@ -104,14 +105,14 @@ class AgentTest {
 
     private AgentReply promote(Agent a, NodeId node, long term) {
         var reply = new ArrayList<AgentReply>();
-        a.onPromote(new PromoteRequest(WEB, node, term, W1, N1), reply::add);
+        a.onPromote(new PromoteRequest(WEB, node, term, W1, N1, FP), reply::add);
         scheduler.runDue();
         return reply.isEmpty() ? null : reply.get(0);
     }
 
     private AgentReply release(Agent a, NodeId node, long term) {
         var reply = new ArrayList<AgentReply>();
-        a.onRelease(new ReleaseRequest(WEB, node, term, W1, false), reply::add);
+        a.onRelease(new ReleaseRequest(WEB, node, term, W1, false, FP), reply::add);
         scheduler.runDue();
         return reply.isEmpty() ? null : reply.get(0);
     }
@@ -204,7 +205,8 @@ class AgentTest {
                 s.advanceTo(t);
                 for (WatcherId w : List.of(W1, W2)) {
                     if ((t - START - (w.equals(W1) ? 0 : phase)) % 1_000 == 0) {
-                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, echo.getOrDefault(w, 0L))).stamp());
+                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, echo.getOrDefault(w, 0L),
+                                cluster.fingerprint(WEB))).stamp());
                         s.runDue();
                     }
                 }
@@ -264,8 +266,8 @@ class AgentTest {
         Agent a = agent(N1);
 
         for (WatcherId w : List.of(W1, W2, W3)) {
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START - 1)); // before it started
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START + 60_000)); // in the future
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START - 1, FP)); // before it started
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, START + 60_000, FP)); // in the future
         }
         scheduler.runDue();
 
@@ -322,7 +324,7 @@ class AgentTest {
 
         var replies = new ArrayList<AgentReply>();
         var storedAtReply = new ArrayList<AgentState>();
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), r -> {
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), r -> {
             replies.add(r);
             storedAtReply.add(store.load(WEB));
         });
@@ -411,7 +413,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.runDue();
 
         assertFalse(holds(a));
@@ -420,7 +422,7 @@ class AgentTest {
 
         hooks.results.remove(HookKind.ACQUIRE);
         var retried = new ArrayList<AgentReply>();
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), retried::add); // the leader retries
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), retried::add); // the leader retries
         scheduler.advance(T.probeIntervalMs() / 2);
 
         assertTrue(holds(a));
@@ -531,7 +533,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.advance(T.probeIntervalMs()); // the leader's step timeout
 
         assertFalse(holds(a));
@@ -545,7 +547,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(2, "no such interface"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.advance(T.probeIntervalMs());
 
         assertEquals(1, replies.size(), "Promote must answer; hooks run: " + hooks.kinds());
@@ -565,10 +567,38 @@ class AgentTest {
         a.start();
         s0.advance(0);
 
-        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0));
-        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, FP));
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, FP));
         s0.advance(0);
 
         assertFalse(a.status().get(0).holdsIp(), "no watcher has acked any reply yet");
+    }
+
+    /**
+     * During a rolling change of the cluster file some watchers run another file than the agent:
+     * their acks still keep the lease (README, "Changing the watcher set"), and the agent says so
+     * once per watcher, counts every probe, and answers with its own fingerprint.
+     */
+    @Test
+    void probesUnderAnotherFingerprintAreLoggedOnceAndTheirAcksStillHoldTheLease() {
+        Agent a = agent(N1);
+        String other = "0123456789ab";
+        for (int round = 0; round < 3; round++) {
+            for (WatcherId w : List.of(W1, W2)) {
+                ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, acks.getOrDefault(w, 0L), other));
+                acks.put(w, r.stamp());
+                assertEquals(FP, r.fingerprint(), "the agent's own file, for the watchers' status");
+                scheduler.runDue();
+            }
+            scheduler.advance(T.probeIntervalMs());
+        }
+
+        assertTrue(holds(a), "two of three watchers vouch, whatever file they run");
+        var logged = events.stream().filter(e -> e instanceof Event.ConfigMismatch).map(e -> (Event.ConfigMismatch) e)
+                .toList();
+        assertEquals(List.of("w1", "w2"), logged.stream().map(Event.ConfigMismatch::peer).toList(), "once per watcher");
+        assertEquals(other, logged.get(0).theirs());
+        assertEquals(FP, logged.get(0).mine());
+        assertEquals("its ack counts toward the lease", logged.get(0).effect());
     }
 }

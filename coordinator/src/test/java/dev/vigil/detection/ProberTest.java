@@ -72,7 +72,7 @@ class ProberTest {
 
         /** A reply that reached the watcher at {@code arrivedAt}, handed to the prober now. */
         void arrive(Sent s, long stamp, long arrivedAt) {
-            s.reply().reply(new ProbeReply(WEB, NODE, true, stamp, 1, NODE, 1, true), arrivedAt);
+            s.reply().reply(new ProbeReply(WEB, NODE, true, stamp, 1, NODE, 1, true, ""), arrivedAt);
         }
     }
 
@@ -107,7 +107,7 @@ class ProberTest {
     private Prober prober(Timings timings) {
         return new Prober(NODE, timings, scheduler, agents, ack -> {
             ackStampsRequested.add(ack);
-            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, ack);
+            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, ack, "");
         }, listener);
     }
 

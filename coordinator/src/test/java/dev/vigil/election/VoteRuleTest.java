@@ -26,11 +26,11 @@ class VoteRuleTest {
     }
 
     private static VoteRequest request() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false, "");
     }
 
     private static VoteRequest manual() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true, "");
     }
 
     private static String refusal(VoterView v, VoteRequest r) {
@@ -51,7 +51,7 @@ class VoteRuleTest {
 
     @Test
     void refusesStaleTerm() {
-        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false);
+        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false, "");
 
         assertRefused(refusal(voter(), r), "stale term", "6", "7");
     }
@@ -73,8 +73,8 @@ class VoteRuleTest {
 
     @Test
     void refusesDifferentConfigEpoch() {
-        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false);
-        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true);
+        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false, "");
+        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true, "");
 
         assertRefused(refusal(voter(), older), "config epoch", "4", "5");
         assertRefused(refusal(voter(), newer), "config epoch", "6", "5");
