@@ -3,9 +3,11 @@ package dev.vigil.agent;
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupConfig;
 import dev.vigil.core.EventSink;
+import dev.vigil.core.Fingerprints;
 import dev.vigil.core.GroupId;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
+import dev.vigil.core.WatcherId;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.store.AgentState;
 import dev.vigil.store.StateStore;
@@ -25,6 +27,16 @@ import java.util.function.Consumer;
  * The agent on one node: for each group the node belongs to, answers probes, obeys Promote and
  * Release from the current term, and holds or releases the floating IP by itself according to
  * its lease (see {@link AgentGroup}). Single-threaded like the watcher.
+ *
+ * <p>A message whose config fingerprint differs from this agent's is logged and counted, and
+ * then obeyed as any other: a probe's ack still counts toward the lease, and Promote and
+ * Release still go by their term. This departs from DESIGN.md ("mismatched fingerprints never
+ * count toward a majority") on purpose. During a rolling change of the cluster file some
+ * watchers necessarily run another file than this agent; if their acks did not count, every
+ * primary would fence itself in every rollout. Counting them is safe when the files differ by
+ * at most one watcher: a majority of N watchers and one of N+1 always share a watcher, so the
+ * lease's majority still meets any majority that can vote (README, "Changing the watcher set").
+ * Acks count only from watchers of this agent's own file, against its own majority.
  */
 public final class Agent {
     private final NodeId self;
@@ -36,6 +48,7 @@ public final class Agent {
     private final FencingRule fencing;
     private final long incarnation;
     private final Map<GroupId, AgentGroup> groups = new LinkedHashMap<>();
+    private final Map<GroupId, Fingerprints> fingerprints = new LinkedHashMap<>();
 
     /**
      * {@code incarnation}: random and never 0, drawn anew at every process start. The scheduler's
@@ -61,6 +74,7 @@ public final class Agent {
         for (GroupConfig g : cluster.groups()) {
             if (g.node(self).isPresent()) {
                 groups.put(g.id(), new AgentGroup(this, g));
+                fingerprints.put(g.id(), new Fingerprints(self.value(), g.id(), cluster.fingerprint(g.id()), sink));
             }
         }
         if (groups.isEmpty()) {
@@ -78,17 +92,23 @@ public final class Agent {
         if (!cluster.watchers().contains(r.watcher())) {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured watcher: " + r.watcher());
         }
-        return group(r.group()).onProbe(r);
+        AgentGroup g = group(r.group());
+        check(r.group(), r.watcher(), r.fingerprint(), "probe", "its ack counts toward the lease");
+        return g.onProbe(r);
     }
 
     public void onPromote(PromoteRequest r, Consumer<AgentReply> reply) {
         checkNode(r.node());
-        group(r.group()).onPromote(r, reply);
+        AgentGroup g = group(r.group());
+        check(r.group(), r.leader(), r.fingerprint(), "promote", "obeyed by its term");
+        g.onPromote(r, reply);
     }
 
     public void onRelease(ReleaseRequest r, Consumer<AgentReply> reply) {
         checkNode(r.node());
-        group(r.group()).onRelease(r, reply);
+        AgentGroup g = group(r.group());
+        check(r.group(), r.leader(), r.fingerprint(), "release", "obeyed by its term");
+        g.onRelease(r, reply);
     }
 
     /**
@@ -105,6 +125,10 @@ public final class Agent {
         List<ProbeReply> out = new ArrayList<>();
         groups.values().forEach(g -> out.add(g.reply(now)));
         return out;
+    }
+
+    private void check(GroupId group, WatcherId from, String theirs, String message, String effect) {
+        fingerprints.get(group).check(scheduler.nowMillis(), Fingerprints.WATCHER, from.value(), theirs, message, effect);
     }
 
     private void checkNode(NodeId node) {
@@ -147,6 +171,10 @@ public final class Agent {
 
     long incarnation() {
         return incarnation;
+    }
+
+    String fingerprint(GroupId group) {
+        return cluster.fingerprint(group);
     }
 
     int watchers() {

@@ -1,7 +1,6 @@
 package dev.vigil.agent;
 
 import dev.vigil.config.GroupConfig;
-import dev.vigil.config.Timings;
 import dev.vigil.core.Event;
 import dev.vigil.core.NodeId;
 import dev.vigil.election.Catchup;
@@ -15,7 +14,6 @@ import dev.vigil.transport.ProbeReply;
 import dev.vigil.transport.ProbeRequest;
 import dev.vigil.transport.PromoteRequest;
 import dev.vigil.transport.ReleaseRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -33,8 +31,6 @@ import java.util.function.Consumer;
  */
 final class AgentGroup {
     private static final long RETRY_MS = 250;
-
-    private record Waiter(long term, Consumer<AgentReply> reply) {}
 
     private final Agent a;
     private final GroupConfig cfg;
@@ -55,8 +51,7 @@ final class AgentGroup {
     private long promoting;
     private long brokenUntil = Long.MIN_VALUE;
     private boolean serviceOk = true;
-    private final List<Waiter> promoteWaiters = new ArrayList<>();
-    private final List<Consumer<AgentReply>> releaseWaiters = new ArrayList<>();
+    private final Waiters waiters = new Waiters();
     private boolean demoting;
     private long demotedTerm;
     private Scheduler.Timer leaseTimer;
@@ -141,7 +136,7 @@ final class AgentGroup {
 
     ProbeReply reply(long now) {
         return new ProbeReply(cfg.id(), a.self(), serviceOk && now >= brokenUntil, a.incarnation(), now, epoch, primary,
-                highestTerm, holds);
+                highestTerm, holds, a.fingerprint(cfg.id()));
     }
 
     /** The local service check's verdict: a node whose service fails answers probes "not serving". */
@@ -160,7 +155,7 @@ final class AgentGroup {
         if (r.term() != highestTerm) {
             obey(r.term(), "promote by " + r.leader());
         }
-        promoteWaiters.add(new Waiter(r.term(), reply));
+        waiters.promote(r.term(), reply);
         if (epoch == r.term() && a.self().equals(primary)) {
             evaluate();
             return;
@@ -195,7 +190,7 @@ final class AgentGroup {
         if (refuse(r.term(), r.demote() ? "demote" : "release", reply)) {
             return;
         }
-        releaseWaiters.add(reply);
+        waiters.release(reply);
         if (!r.demote() || demotedTerm >= r.term()) {
             obeyRelease(r);
             return;
@@ -213,13 +208,13 @@ final class AgentGroup {
             }
             if (a.fencing().stale(r.term(), highestTerm)) {
                 // A newer term was obeyed while the hook ran: this request is history.
-                answerRelease(stale(r.term()));
+                waiters.answerRelease(stale(r.term()));
                 evaluate();
             } else if (res.outcome().succeeded()) {
                 demotedTerm = r.term();
                 obeyRelease(r);
             } else {
-                answerRelease(new AgentReply(AgentReply.Outcome.RETRYABLE, "demote hook " + res.outcome(), highestTerm));
+                waiters.answerRelease(new AgentReply(AgentReply.Outcome.RETRYABLE, "demote hook " + res.outcome(), highestTerm));
             }
         });
     }
@@ -265,20 +260,9 @@ final class AgentGroup {
         return a.self().equals(primary) && highestTerm <= epoch && lease.held(leaseNeededUntil(now), epoch);
     }
 
-    /**
-     * Keeping the IP needs a lease now; taking it, one that lasts up to a probe interval more,
-     * so an overloaded node does not take the IP to drop it before the next probe round. The
-     * margin stops where a healthy node's acks (up to 2 probe intervals + probe-timeout old
-     * before the next probe) would fail it: the whole interval at the defaults, none at the
-     * tightest fence-after allowed.
-     */
+    /** Keeping the IP needs a lease now; taking it, one that lasts {@link Lease#takeMarginMs} more. */
     private long leaseNeededUntil(long now) {
-        if (holds && known) {
-            return now;
-        }
-        Timings t = cfg.timings();
-        long slack = t.fenceAfterMs() - 2 * t.probeIntervalMs() - t.probeTimeoutMs();
-        return now + Math.max(0, Math.min(t.probeIntervalMs(), slack));
+        return holds && known ? now : now + Lease.takeMarginMs(cfg.timings());
     }
 
     private String why(long now, boolean want) {
@@ -356,44 +340,24 @@ final class AgentGroup {
             brokenUntil = a.scheduler().nowMillis() + cfg.timings().failoverTimeoutMs();
         }
         var outcome = permanent ? AgentReply.Outcome.PERMANENT : AgentReply.Outcome.RETRYABLE;
-        answerPromote(term, new AgentReply(outcome, hook + " hook " + res.outcome() + " (exit " + res.exitCode() + ")",
+        waiters.answerPromote(term, new AgentReply(outcome, hook + " hook " + res.outcome() + " (exit " + res.exitCode() + ")",
                 highestTerm));
     }
 
     private void settle(long now, boolean want) {
-        if (!promoteWaiters.isEmpty()) {
-            for (Waiter w : List.copyOf(promoteWaiters)) {
-                if (w.term < highestTerm || w.term < epoch) {
-                    promoteWaiters.remove(w);
-                    w.reply.accept(stale(w.term));
-                }
-            }
+        if (waiters.promotesWaiting()) {
+            waiters.dropPromotesBelow(Math.max(highestTerm, epoch), this::stale);
             if (epoch == highestTerm && a.self().equals(primary) && promoting == 0) {
                 if (holds) {
-                    answerPromote(epoch, AgentReply.ok(highestTerm));
+                    waiters.answerPromote(epoch, AgentReply.ok(highestTerm));
                 } else if (!want) {
-                    answerPromote(epoch, new AgentReply(AgentReply.Outcome.RETRYABLE, why(now, false), highestTerm));
+                    waiters.answerPromote(epoch, new AgentReply(AgentReply.Outcome.RETRYABLE, why(now, false), highestTerm));
                 }
             }
         }
-        if (!releaseWaiters.isEmpty() && !holds && !demoting) {
-            answerRelease(AgentReply.ok(highestTerm));
+        if (waiters.releasesWaiting() && !holds && !demoting) {
+            waiters.answerRelease(AgentReply.ok(highestTerm));
         }
-    }
-
-    private void answerPromote(long term, AgentReply r) {
-        for (Waiter w : List.copyOf(promoteWaiters)) {
-            if (w.term == term) {
-                promoteWaiters.remove(w);
-                w.reply.accept(r);
-            }
-        }
-    }
-
-    private void answerRelease(AgentReply r) {
-        List<Consumer<AgentReply>> w = new ArrayList<>(releaseWaiters);
-        releaseWaiters.clear();
-        w.forEach(c -> c.accept(r));
     }
 
     private void armLeaseTimer(long now) {

@@ -1,5 +1,6 @@
 package dev.vigil.agent;
 
+import dev.vigil.config.Timings;
 import dev.vigil.core.WatcherId;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,6 +34,18 @@ public final class Lease {
         } else if (ackStamp == old.stamp && vouchTerm > old.vouchTerm) {
             acks.put(watcher, new Ack(ackStamp, vouchTerm));
         }
+    }
+
+    /**
+     * How much longer than now a lease must last for an agent to take the IP: up to a probe
+     * interval, so an overloaded node does not take the IP to drop it before the next probe
+     * round. The margin stops where a healthy node's acks (up to 2 probe intervals +
+     * probe-timeout old before the next probe) would fail it: the whole interval at the defaults,
+     * none at the tightest fence-after allowed.
+     */
+    public static long takeMarginMs(Timings t) {
+        long slack = t.fenceAfterMs() - 2 * t.probeIntervalMs() - t.probeTimeoutMs();
+        return Math.max(0, Math.min(t.probeIntervalMs(), slack));
     }
 
     public void clear() {

@@ -1,8 +1,10 @@
 package dev.vigil.cli;
 
+import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ClusterFile;
 import dev.vigil.config.ClusterFileLoader;
 import dev.vigil.config.ConfigException;
+import dev.vigil.config.GroupConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil check-config FILE}: loads the cluster file exactly as the daemons do and prints
- * either one OK line or every problem, one per line as {@code file:line: key: message}, so an
+ * either an OK line (then each group's config fingerprint) or every problem, one per line as {@code file:line: key: message}, so an
  * operator (or a deploy pipeline) can fix the file in one pass before any daemon reads it.
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
@@ -33,6 +35,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
             ClusterFile cluster = ClusterFileLoader.load(file);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("OK: %s (%d watchers, %d groups)%n", file, cluster.watchers().size(), cluster.groups().size());
+            ClusterConfig protocol = cluster.protocol();
+            for (GroupConfig g : protocol.groups()) {
+                // what `vigil status` compares across hosts: the same file gives the same line everywhere
+                out.printf("group %s: config fingerprint %s%n", g.id(), protocol.fingerprint(g.id()));
+            }
             out.flush();
             return 0;
         } catch (ConfigException e) {

@@ -26,7 +26,16 @@ final class Json {
                         .append(",\"odown\":").append(v.odown()).append(",\"tilt\":").append(v.tilt())
                         .append(",\"last_leader\":").append(str(v.lastLeader())).append(",\"running_term\":")
                         .append(v.runningTerm()).append(",\"since_failover_ms\":").append(v.sinceFailoverMs())
-                        .append(",\"last_failover_took_ms\":").append(v.lastFailoverTookMs()).append(",\"silent_ms\":{");
+                        .append(",\"last_failover_took_ms\":").append(v.lastFailoverTookMs())
+                        .append(",\"config_fingerprint\":").append(str(v.fingerprint())).append(",\"config_peers\":[");
+                boolean fp = true;
+                for (var p : v.configPeers()) {
+                    sb.append(fp ? "" : ",").append("{\"kind\":").append(str(p.kind())).append(",\"id\":")
+                            .append(str(p.id())).append(",\"config_fingerprint\":").append(str(p.fingerprint()))
+                            .append(",\"mismatched\":").append(p.mismatched()).append('}');
+                    fp = false;
+                }
+                sb.append("],\"silent_ms\":{");
                 boolean f = true;
                 for (var s : v.silentMs().entrySet()) {
                     sb.append(f ? "" : ",").append(str(s.getKey())).append(':').append(s.getValue());

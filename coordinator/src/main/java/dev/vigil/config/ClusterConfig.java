@@ -12,12 +12,13 @@ import java.util.Optional;
  * The protocol's view of the cluster file: the voting watchers and the groups they guard. The
  * same on every host. Votes and leases are counted against {@link #watchers()}, never against
  * the watchers merely seen. Groups are found by id in constant time: a watcher looks one up
- * for every probe it batches.
+ * for every probe it batches. Each group's {@link ConfigFingerprint} is computed once, here.
  */
 public final class ClusterConfig {
     private final List<WatcherId> watchers;
     private final List<GroupConfig> groups;
     private final Map<GroupId, GroupConfig> byId = new HashMap<>();
+    private final Map<GroupId, String> fingerprints = new HashMap<>();
 
     public ClusterConfig(List<WatcherId> watchers, List<GroupConfig> groups) {
         this.watchers = List.copyOf(watchers);
@@ -36,6 +37,7 @@ public final class ClusterConfig {
                 throw new IllegalArgumentException("group " + g.id() + ": quorum " + g.quorum()
                         + " is larger than the number of watchers (" + watchers.size() + ")");
             }
+            fingerprints.put(g.id(), ConfigFingerprint.of(this.watchers, g));
         }
     }
 
@@ -55,6 +57,18 @@ public final class ClusterConfig {
     /** Votes that win an election: {@code max(quorum, N/2+1)}. */
     public int votesNeeded(GroupConfig group) {
         return Math.max(group.quorum(), majority());
+    }
+
+    /**
+     * The fingerprint of what decides this group's votes and majorities (see
+     * {@link ConfigFingerprint}); every peer and agent message of the group carries it.
+     */
+    public String fingerprint(GroupId group) {
+        String f = fingerprints.get(group);
+        if (f == null) {
+            throw new IllegalArgumentException("no group " + group);
+        }
+        return f;
     }
 
     public Optional<GroupConfig> group(GroupId id) {

@@ -114,6 +114,19 @@ public sealed interface Event {
     /** The floating IP was acquired or released on {@code node}, and why. */
     record IpChanged(long at, NodeId node, GroupId group, boolean held, String reason) implements Event {}
 
+    /**
+     * A peer ({@code kind} watcher or agent) sent a message of {@code group} under another cluster
+     * file: its config fingerprint differs from this host's. Emitted on the first such message
+     * from that peer and whenever its fingerprint changes; {@code mismatched} counts them all.
+     * {@code effect} says what became of the message (refused, not counted, or used anyway).
+     */
+    record ConfigMismatch(long at, String host, GroupId group, String kind, String peer, String message,
+            String theirs, String mine, long mismatched, String effect) implements Event {}
+
+    /** A peer that had sent another config fingerprint now sends this host's again. */
+    record ConfigAgreed(long at, String host, GroupId group, String kind, String peer, String fingerprint,
+            long mismatched) implements Event {}
+
     record HookFinished(long at, String host, GroupId group, String hook, String outcome, int exitCode,
             String output) implements Event {}
 }

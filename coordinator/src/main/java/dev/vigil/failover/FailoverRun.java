@@ -41,6 +41,9 @@ public final class FailoverRun {
 
         GroupConfig group();
 
+        /** The leader's config fingerprint of the group, sent with Promote and Release. */
+        String fingerprint();
+
         /** Answers the leader's probes now ({@link dev.vigil.detection.Prober#answers}). */
         boolean answers(NodeId node);
 
@@ -121,7 +124,7 @@ public final class FailoverRun {
             // it to step down and then gave up): with no standby, promoting it again in this
             // term is the only way the group gets a primary back.
             target = oldPrimary;
-            step("choose", target, "no healthy standby, old primary serves: promoting it again");
+            step("choose", target, "no standby answers, the old primary does: promoting it again");
             promote();
             return;
         }
@@ -148,7 +151,8 @@ public final class FailoverRun {
             return;
         }
         int mine = ++attempt;
-        var req = new ReleaseRequest(host.group().id(), oldPrimary, term, host.self(), mustSucceed);
+        var req = new ReleaseRequest(host.group().id(), oldPrimary, term, host.self(), mustSucceed,
+                host.fingerprint());
         host.agents().release(oldPrimary, req, reply -> {
             if (done || (mustSucceed && mine != attempt)) {
                 return;
@@ -196,7 +200,7 @@ public final class FailoverRun {
         }
         int mine = ++attempt;
         NodeId node = target;
-        var req = new PromoteRequest(host.group().id(), node, term, host.self(), oldPrimary);
+        var req = new PromoteRequest(host.group().id(), node, term, host.self(), oldPrimary, host.fingerprint());
         host.agents().promote(node, req, reply -> {
             if (done || mine != attempt) {
                 return;

@@ -41,6 +41,10 @@ import java.util.function.Consumer;
  * copies), each on a host, over a {@link SimNetwork}; state stores that survive crashes; hooks
  * whose acquire and release move a model of the floating IP; and a client's view of who answers
  * on it. Faults are methods, for scenario tests and for {@link FaultPlan}.
+ *
+ * <p>Every process reads its own cluster file: the same {@link #config} at first, another after
+ * {@link #restartWith}, the operator's rolling change of the file. Spare watchers exist as hosts
+ * from the start but run only once restarted with a file that names them.
  */
 public final class SimCluster {
     /** How to build a cluster. {@code colocated}: the first watchers run on the HA nodes' hosts. */
@@ -61,9 +65,12 @@ public final class SimCluster {
     final ClusterConfig config;
     final GroupConfig group;
     final Options options;
+    private final List<NodeConfig> nodeConfigs;
     final long fencingBoundMs;
     private final Map<WatcherId, WatcherHost> watchers = new LinkedHashMap<>();
     private final Map<NodeId, NodeHost> nodes = new LinkedHashMap<>();
+    /** The cluster file each watcher or agent (by id) read at its last start, if not {@link #config}. */
+    private final Map<String, ClusterConfig> files = new java.util.HashMap<>();
     private final List<NodeId> ipOn = new ArrayList<>();
     /** Per host: what its monotonic clock read at virtual time 0; a reboot draws a new one. */
     private final Map<String, Long> clockOrigin = new java.util.HashMap<>();
@@ -102,30 +109,71 @@ public final class SimCluster {
     }
 
     public SimCluster(long seed, Options options) {
+        this(seed, options, 0);
+    }
+
+    /** With {@code spareWatchers} more watcher hosts, down until {@link #restartWith} starts them. */
+    public SimCluster(long seed, Options options, int spareWatchers) {
         this.options = options;
         this.random = new SplittableRandom(seed);
         this.net = new SimNetwork(world, random.split());
-        List<WatcherId> ids = new ArrayList<>();
         List<NodeConfig> nodeConfigs = new ArrayList<>();
         for (int i = 1; i <= options.nodes(); i++) {
             NodeId n = new NodeId("n" + i);
             nodeConfigs.add(new NodeConfig(n, options.nodes() - i + 1));
             nodes.put(n, new NodeHost(n));
         }
-        for (int i = 1; i <= options.watchers(); i++) {
+        for (int i = 1; i <= options.watchers() + spareWatchers; i++) {
             WatcherId w = new WatcherId("w" + i);
-            ids.add(w);
             String host = options.colocated() && i <= options.nodes() ? "n" + i : w.value();
             watchers.put(w, new WatcherHost(w, host));
+            if (i > options.watchers()) {
+                world.crash(watchers.get(w).proc);
+            }
         }
-        this.group = new GroupConfig(GROUP, nodeConfigs, nodeConfigs.get(0).id(), options.timings(),
-                options.watchers() / 2 + 1);
-        this.config = new ClusterConfig(ids, List.of(group));
+        this.nodeConfigs = List.copyOf(nodeConfigs);
+        this.config = config(options.watchers());
+        this.group = config.groups().get(0);
         this.checker = new Invariants(world, config);
         Timings t = options.timings();
         this.fencingBoundMs = t.fenceAfterMs() + t.probeIntervalMs() + HOOK_TIMEOUT_MS;
-        watchers.values().forEach(this::startWatcher);
+        watchers.values().stream().filter(h -> h.proc.up).forEach(this::startWatcher);
         nodes.values().forEach(this::startAgent);
+    }
+
+    /** The cluster file with watchers w1..wN: the same group, its quorum a majority of them. */
+    public ClusterConfig config(int watcherCount) {
+        List<WatcherId> ids = new ArrayList<>();
+        for (int i = 1; i <= watcherCount; i++) {
+            ids.add(new WatcherId("w" + i));
+        }
+        var g = new GroupConfig(GROUP, nodeConfigs, nodeConfigs.get(0).id(), options.timings(), watcherCount / 2 + 1);
+        return new ClusterConfig(ids, List.of(g));
+    }
+
+    /** A spare watcher that was a member once: its state directory is still there, so it starts without catching up. */
+    void ranBefore(WatcherId w) {
+        watchers.get(w).store.save(GROUP, new WatcherState(0, null, 0, 0, 0, group.initialPrimary()));
+    }
+
+    /**
+     * The operator edits one host's cluster file and restarts one watcher or agent (by id) with it,
+     * state kept; a spare watcher starts. A watcher whose new file leaves it out just stops.
+     */
+    public void restartWith(String id, ClusterConfig file) {
+        checker.note("OPERATOR restart " + id + " with config " + file.fingerprint(GROUP) + " " + file.watchers());
+        files.put(id, file);
+        WatcherHost w = watchers.get(new WatcherId(id));
+        if (w != null) {
+            crashWatcher(w.id);
+            if (file.watchers().contains(w.id)) {
+                restartWatcher(w.id);
+            }
+            return;
+        }
+        NodeId n = new NodeId(id);
+        crashAgent(n);
+        restartAgent(n);
     }
 
     // ---- running --------------------------------------------------------------------------
@@ -491,7 +539,7 @@ public final class SimCluster {
             leaderHooks.add(call);
             sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
         };
-        h.instance = new Watcher(h.id, config, sched, new Peers(h.proc), new Agents(h.proc), hooks, h.store,
+        h.instance = new Watcher(h.id, files.getOrDefault(h.id.value(), config), sched, new Peers(h.proc), new Agents(h.proc), hooks, h.store,
                 checker, random.split(), options.voteRule());
         h.instance.start();
     }
@@ -541,7 +589,8 @@ public final class SimCluster {
                 done.accept(HookResult.OK);
             });
         };
-        h.instance = new Agent(h.id, config, sched, hooks, h.store, checker, options.fencing(), incarnation(random));
+        h.instance = new Agent(h.id, files.getOrDefault(h.id.value(), config), sched, hooks, h.store, checker,
+                options.fencing(), incarnation(random));
         h.instance.start();
     }
 

@@ -11,7 +11,9 @@ import dev.vigil.core.WatcherId;
  * reply it got from this agent, with {@code ackIncarnation}, the agent incarnation that issued
  * it (0 before any): the two feed the agent's self-fencing lease. {@code term} is the watcher's
  * current term, from which an agent that lost its state learns its fencing token again.
+ * {@code fingerprint}: the watcher's config fingerprint of the group, which the agent compares
+ * with its own.
  */
 public record ProbeRequest(GroupId group, WatcherId watcher, NodeId node, long configEpoch, NodeId primary,
-        long vouchTerm, long ackIncarnation, long ackStamp, long term) {
+        long vouchTerm, long ackIncarnation, long ackStamp, long term, String fingerprint) {
 }

@@ -5,6 +5,7 @@ import dev.vigil.config.NodeConfig;
 import dev.vigil.config.Timings;
 import dev.vigil.core.Event;
 import dev.vigil.core.EventSink;
+import dev.vigil.core.Fingerprints;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
@@ -61,6 +62,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private final Ballot ballot;
     private final Map<NodeId, Prober> probers = new LinkedHashMap<>();
     private final DownReports reports = new DownReports();
+    private final Fingerprints fp;
 
     private boolean sdown;
     private boolean odown;
@@ -83,6 +85,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         this.w = w;
         this.cfg = cfg;
         this.t = cfg.timings();
+        this.fp = new Fingerprints(w.id().value(), cfg.id(), w.fingerprint(cfg), w.sink());
         long now = w.scheduler().nowMillis();
         this.ballot = new Ballot(cfg.id(), cfg.initialPrimary(), w.store(), now);
         // A restarted watcher cannot know when the last failover was: assume just now.
@@ -126,11 +129,13 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     private ProbeRequest probeRequest(NodeId node, long ackIncarnation, long ack) {
         return new ProbeRequest(cfg.id(), w.id(), node, ballot.epoch(), primary(),
-                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack, ballot.term());
+                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack, ballot.term(), fp.mine());
     }
 
     @Override
     public boolean accept(Prober prober, ProbeReply reply) {
+        // An agent on another file still answers for its node; it is shown, and its lease is its own.
+        fp.check(now(), Fingerprints.AGENT, reply.node().value(), reply.fingerprint(), "probe reply", "reply used");
         // An agent's newer epoch is adopted when it names another node (learned from a watcher)
         // or when the agent holds the IP as that epoch's primary: its promotion is complete.
         if (reply.configEpoch() > ballot.epoch() && reply.primary() != null && cfg.node(reply.primary()).isPresent()
@@ -183,7 +188,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     // ---- opinions and ODOWN ---------------------------------------------------------------
 
     private Hello hello() {
-        return new Hello(cfg.id(), w.id(), ballot.term(), ballot.epoch(), primary(), sdown && !w.tilt(), leader);
+        return new Hello(cfg.id(), w.id(), ballot.term(), ballot.epoch(), primary(), sdown && !w.tilt(), leader,
+                fp.mine());
     }
 
     private void helloPeers() {
@@ -207,7 +213,12 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         if (!w.isPeer(h.from())) {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, "not a configured peer: " + h.from());
         }
-        reports.record(h.from(), h.sdown(), h.configEpoch(), now());
+        // A peer on another file counts its quorum differently: its SDOWN does not count here.
+        // Its epoch, term and leader are still taken: each came from an election of its own
+        // majority, which a one-watcher-at-a-time change makes intersect ours (README).
+        boolean same = fp.check(now(), Fingerprints.WATCHER, h.from().value(), h.fingerprint(), "hello",
+                "its SDOWN report does not count");
+        reports.record(h.from(), same && h.sdown(), h.configEpoch(), now());
         if (catchup != null) {
             catchup.heard(h.from().value(), h.term());
         }
@@ -333,7 +344,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             win();
             return;
         }
-        var req = new VoteRequest(cfg.id(), w.id(), term, ballot.epoch(), manual, target);
+        var req = new VoteRequest(cfg.id(), w.id(), term, ballot.epoch(), manual, target, fp.mine());
         for (WatcherId p : w.peers()) {
             w.transport().requestVote(p, req, this::onVoteReply);
         }
@@ -343,7 +354,9 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     private void onVoteReply(VoteReply r) {
         observeTerm(r.term());
-        if (election == null || r.term() != election.term() || !r.granted()) {
+        boolean same = fp.check(now(), Fingerprints.WATCHER, r.voter().value(), r.fingerprint(), "vote reply",
+                "its vote does not count");
+        if (!same || election == null || r.term() != election.term() || !r.granted()) {
             return;
         }
         election.grant(r.voter());
@@ -398,19 +411,20 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         long now = now();
         if (catchup != null) {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), catchup.progress()));
-            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, catchup.progress());
+            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, catchup.progress(), fp.mine());
         }
         var view = new VoterView(ballot.term(), ballot.votedFor(), ballot.epoch(), primary(), w.tilt(),
                 probers.get(primary()).silentFor(now), t.fenceAfterMs() + t.probeTimeoutMs(),
                 now - lastFailoverAt < t.failoverTimeoutMs(), r.target() != null && answers(r.target()));
-        String why = w.voteRule().refusal(view, r);
+        String why = fp.check(now, Fingerprints.WATCHER, r.candidate().value(), r.fingerprint(), "vote request",
+                "vote refused") ? w.voteRule().refusal(view, r) : fp.refusal(r.fingerprint());
         if (why != null) {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), why));
-            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, why);
+            return new VoteReply(cfg.id(), w.id(), ballot.term(), false, why, fp.mine());
         }
         ballot.vote(r.candidate(), r.term(), now, !r.manual());
         w.sink().emit(new Event.VoteGranted(now, w.id(), cfg.id(), r.term(), r.candidate()));
-        return new VoteReply(cfg.id(), w.id(), ballot.term(), true, "granted");
+        return new VoteReply(cfg.id(), w.id(), ballot.term(), true, "granted", fp.mine());
     }
 
     // ---- failover -------------------------------------------------------------------------
@@ -555,7 +569,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         var silent = new LinkedHashMap<NodeId, Long>();
         probers.forEach((n, p) -> silent.put(n, p.silentFor(now)));
         return new GroupStatus(cfg.id(), primary(), ballot.epoch(), ballot.term(), sdown && !w.tilt(), odown,
-                lastLeader, run != null ? run.term() : 0, now - lastFailoverAt, lastFailoverTookMs, silent);
+                lastLeader, run != null ? run.term() : 0, now - lastFailoverAt, lastFailoverTookMs, silent, fp.mine(),
+                fp.peers());
     }
 
     private static void cancel(Scheduler.Timer timer) {
@@ -594,5 +609,10 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     @Override
     public GroupConfig group() {
         return cfg;
+    }
+
+    @Override
+    public String fingerprint() {
+        return fp.mine();
     }
 }

@@ -233,6 +233,10 @@ public final class Watcher {
         return cluster.votesNeeded(g);
     }
 
+    String fingerprint(GroupConfig g) {
+        return cluster.fingerprint(g.id());
+    }
+
     Scheduler scheduler() {
         return scheduler;
     }

@@ -53,6 +53,7 @@ class AgentTest {
     private static final Timings T = Timings.defaults();
     private static final ClusterConfig CLUSTER = new ClusterConfig(List.of(W1, W2, W3), List.of(
             new GroupConfig(WEB, List.of(new NodeConfig(N1, 100), new NodeConfig(N2, 50)), N1, T, 2)));
+    private static final String FP = CLUSTER.fingerprint(WEB);
 
     /** Records every hook call; completes it on the scheduler with OK unless told otherwise. */
     private final class RecordingHooks implements HookRunner {
@@ -100,7 +101,8 @@ class AgentTest {
 
     private ProbeReply probe(Agent a, NodeId node, WatcherId w, long epoch, NodeId primary, long vouchTerm) {
         long ack = acks.getOrDefault(w, 0L);
-        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, ack == 0 ? 0 : INC, ack, vouchTerm));
+        ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, node, epoch, primary, vouchTerm, ack == 0 ? 0 : INC, ack, vouchTerm,
+                FP));
         acks.put(w, r.stamp());
         scheduler.runDue();
         return r;
@@ -116,14 +118,14 @@ class AgentTest {
 
     private AgentReply promote(Agent a, NodeId node, long term) {
         var reply = new ArrayList<AgentReply>();
-        a.onPromote(new PromoteRequest(WEB, node, term, W1, N1), reply::add);
+        a.onPromote(new PromoteRequest(WEB, node, term, W1, N1, FP), reply::add);
         scheduler.runDue();
         return reply.isEmpty() ? null : reply.get(0);
     }
 
     private AgentReply release(Agent a, NodeId node, long term) {
         var reply = new ArrayList<AgentReply>();
-        a.onRelease(new ReleaseRequest(WEB, node, term, W1, false), reply::add);
+        a.onRelease(new ReleaseRequest(WEB, node, term, W1, false, FP), reply::add);
         scheduler.runDue();
         return reply.isEmpty() ? null : reply.get(0);
     }
@@ -217,7 +219,8 @@ class AgentTest {
                 for (WatcherId w : List.of(W1, W2)) {
                     if ((t - START - (w.equals(W1) ? 0 : phase)) % 1_000 == 0) {
                         long ack = echo.getOrDefault(w, 0L);
-                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, ack == 0 ? 0 : INC, ack, 0)).stamp());
+                        echo.put(w, a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, ack == 0 ? 0 : INC, ack, 0,
+                                cluster.fingerprint(WEB))).stamp());
                         s.runDue();
                     }
                 }
@@ -302,11 +305,11 @@ class AgentTest {
         diskFull.set(true);
 
         assertThrows(java.io.UncheckedIOException.class,
-                () -> a.onRelease(new ReleaseRequest(WEB, N2, 5, W1, false), r -> { }));
+                () -> a.onRelease(new ReleaseRequest(WEB, N2, 5, W1, false, FP), r -> { }));
         assertThrows(java.io.UncheckedIOException.class,
-                () -> a.onPromote(new PromoteRequest(WEB, N2, 6, W1, N1), r -> { }));
+                () -> a.onPromote(new PromoteRequest(WEB, N2, 6, W1, N1, FP), r -> { }));
         assertThrows(java.io.UncheckedIOException.class,
-                () -> a.onProbe(new ProbeRequest(WEB, W1, N2, 7, N2, 7, 0, 0, 7)));
+                () -> a.onProbe(new ProbeRequest(WEB, W1, N2, 7, N2, 7, 0, 0, 7, FP)));
         scheduler.runDue();
 
         ProbeReply now = a.status().get(0);
@@ -326,9 +329,9 @@ class AgentTest {
         AgentReply early = promote(a, N2, 3);
         assertEquals(AgentReply.Outcome.RETRYABLE, early.outcome());
         assertTrue(early.reason().contains("learning terms"), early.reason());
-        ProbeReply r1 = a.onProbe(new ProbeRequest(WEB, W1, N2, 5, N1, 5, 0, 0, 8));
+        ProbeReply r1 = a.onProbe(new ProbeRequest(WEB, W1, N2, 0, N1, 0, 0, 0, 8, FP));
         assertEquals(0, r1.highestTerm(), "one watcher of three is no majority");
-        a.onProbe(new ProbeRequest(WEB, W2, N2, 5, N1, 5, 0, 0, 7));
+        a.onProbe(new ProbeRequest(WEB, W2, N2, 0, N1, 0, 0, 0, 7, FP));
         scheduler.runDue();
 
         assertEquals(8, a.status().get(0).highestTerm(), "the highest term a majority holds");
@@ -345,9 +348,9 @@ class AgentTest {
 
         for (WatcherId w : List.of(W1, W2, W3)) {
             // an earlier run's stamps, on a clock that was ahead of this one or behind it
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START - 1, 0));
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START + 1, 0));
-            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC, START + 60_000, 0)); // in the future
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START - 1, 0, FP));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC + 1, START + 1, 0, FP));
+            a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, INC, START + 60_000, 0, FP)); // in the future
         }
         scheduler.runDue();
 
@@ -405,7 +408,7 @@ class AgentTest {
 
         var replies = new ArrayList<AgentReply>();
         var storedAtReply = new ArrayList<AgentState>();
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), r -> {
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), r -> {
             replies.add(r);
             storedAtReply.add(store.load(WEB));
         });
@@ -494,7 +497,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.runDue();
 
         assertFalse(holds(a));
@@ -503,7 +506,7 @@ class AgentTest {
 
         hooks.results.remove(HookKind.ACQUIRE);
         var retried = new ArrayList<AgentReply>();
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), retried::add); // the leader retries
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), retried::add); // the leader retries
         scheduler.advance(T.probeIntervalMs() / 2);
 
         assertTrue(holds(a));
@@ -614,7 +617,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(1, "arping failed"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.advance(T.probeIntervalMs()); // the leader's step timeout
 
         assertFalse(holds(a));
@@ -628,7 +631,7 @@ class AgentTest {
         hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(2, "no such interface"));
         var replies = new ArrayList<AgentReply>();
 
-        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1), replies::add);
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), replies::add);
         scheduler.advance(T.probeIntervalMs());
 
         assertEquals(1, replies.size(), "Promote must answer; hooks run: " + hooks.kinds());
@@ -648,10 +651,39 @@ class AgentTest {
         a.start();
         s0.advance(0);
 
-        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, 0, 0));
-        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, 0, 0));
+        a.onProbe(new ProbeRequest(WEB, W1, N1, 0, N1, 0, 0, 0, 0, FP));
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, 0, 0, 0, FP));
         s0.advance(0);
 
         assertFalse(a.status().get(0).holdsIp(), "no watcher has acked any reply yet");
+    }
+
+    /**
+     * During a rolling change of the cluster file some watchers run another file than the agent:
+     * their acks still keep the lease (README, "Changing the watcher set"), and the agent says so
+     * once per watcher, counts every probe, and answers with its own fingerprint.
+     */
+    @Test
+    void probesUnderAnotherFingerprintAreLoggedOnceAndTheirAcksStillHoldTheLease() {
+        Agent a = agent(N1);
+        String other = "0123456789ab";
+        for (int round = 0; round < 3; round++) {
+            for (WatcherId w : List.of(W1, W2)) {
+                ProbeReply r = a.onProbe(new ProbeRequest(WEB, w, N1, 0, N1, 0, acks.getOrDefault(w, 0L) == 0 ? 0 : INC,
+                        acks.getOrDefault(w, 0L), 0, other));
+                acks.put(w, r.stamp());
+                assertEquals(FP, r.fingerprint(), "the agent's own file, for the watchers' status");
+                scheduler.runDue();
+            }
+            scheduler.advance(T.probeIntervalMs());
+        }
+
+        assertTrue(holds(a), "two of three watchers vouch, whatever file they run");
+        var logged = events.stream().filter(e -> e instanceof Event.ConfigMismatch).map(e -> (Event.ConfigMismatch) e)
+                .toList();
+        assertEquals(List.of("w1", "w2"), logged.stream().map(Event.ConfigMismatch::peer).toList(), "once per watcher");
+        assertEquals(other, logged.get(0).theirs());
+        assertEquals(FP, logged.get(0).mine());
+        assertEquals("its ack counts toward the lease", logged.get(0).effect());
     }
 }

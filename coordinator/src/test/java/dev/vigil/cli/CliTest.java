@@ -3,8 +3,11 @@ package dev.vigil.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.transport.grpc.AdminClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -110,5 +113,48 @@ class CliTest {
                 "--floating-ip", "10.1.0.100/24", "--interface", "eth1");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("expected ID=HOST:PORT, got 'w1'"), r.err());
+    }
+
+    private static AdminClient.GroupView view(String watcher, String fingerprint, AdminClient.ConfigPeerView... peers) {
+        return new AdminClient.GroupView(watcher, "web", "n1", List.of("n2"), 3, 2, false, false, "w1", 0, 12_300, -1,
+                Map.of("n1", 200L, "n2", 300L), false, fingerprint, List.of(peers));
+    }
+
+    @Test
+    void statusShowsEachWatchersFingerprintAndWhoRunsAnotherFile() {
+        var w3 = new AdminClient.ConfigPeerView("watcher", "w3", "9f8e7d6c5b4a", 12);
+        var n1 = new AdminClient.ConfigPeerView("agent", "n1", "9f8e7d6c5b4a", 40);
+        var views = List.of(view("w1", "a1b2c3d4e5f6", w3, n1), view("w2", "a1b2c3d4e5f6"), view("w3", "9f8e7d6c5b4a"));
+        var out = new StringWriter();
+
+        StatusCommand.table(new PrintWriter(out, true), "web", views, "a1b2c3d4e5f6");
+
+        String text = out.toString();
+        assertTrue(text.contains("config DIFFERS: w3 run 9f8e7d6c5b4a; w1, w2 run a1b2c3d4e5f6; this host's file a1b2c3d4e5f6"),
+                text);
+        assertTrue(text.contains("w1: config a1b2c3d4e5f6; peer w3 runs 9f8e7d6c5b4a (12 messages refused); "
+                + "agent n1 runs 9f8e7d6c5b4a (40 replies)"), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("\\s+w3\\s+n1\\s+3\\s+2\\s+no\\s+no\\s+no\\s+9f8e7d6c5b4a\\s+w1.*")), text);
+    }
+
+    @Test
+    void statusSaysSoWhenEveryWatcherRunsThisHostsFile() {
+        var out = new StringWriter();
+
+        StatusCommand.table(new PrintWriter(out, true), "web", List.of(view("w1", "a1b2c3d4e5f6"),
+                view("w2", "a1b2c3d4e5f6")), "a1b2c3d4e5f6");
+
+        assertTrue(out.toString().contains("config a1b2c3d4e5f6: every watcher that answered runs this host's file"),
+                out.toString());
+    }
+
+    @Test
+    void statusJsonCarriesTheFingerprintAndTheMismatchedPeers() {
+        var w3 = new AdminClient.ConfigPeerView("watcher", "w3", "9f8e7d6c5b4a", 12);
+
+        String json = Json.status(Map.of("web", List.of(view("w1", "a1b2c3d4e5f6", w3))), Map.of(), Map.of());
+
+        assertTrue(json.contains("\"config_fingerprint\":\"a1b2c3d4e5f6\",\"config_peers\":[{\"kind\":\"watcher\","
+                + "\"id\":\"w3\",\"config_fingerprint\":\"9f8e7d6c5b4a\",\"mismatched\":12}]"), json);
     }
 }

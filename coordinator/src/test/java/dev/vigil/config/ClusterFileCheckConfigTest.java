@@ -27,11 +27,15 @@ class ClusterFileCheckConfigTest {
     }
 
     @Test
-    void aValidFilePrintsOneOkLine() {
+    void aValidFilePrintsAnOkLineAndEachGroupsFingerprint() throws Exception {
         Path example = ClusterFileLoaderTest.EXAMPLE;
         Run r = run("check-config", example.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals("OK: " + example + " (3 watchers, 2 groups)\n", r.out());
+        var config = ClusterFileLoader.load(example).protocol();
+        var expected = new StringBuilder("OK: " + example + " (3 watchers, 2 groups)\n");
+        config.groups().forEach(g -> expected.append("group ").append(g.id()).append(": config fingerprint ")
+                .append(config.fingerprint(g.id())).append('\n'));
+        assertEquals(expected.toString(), r.out());
         assertEquals("", r.err());
     }
 

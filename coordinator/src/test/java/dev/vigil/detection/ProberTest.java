@@ -75,7 +75,7 @@ class ProberTest {
 
         /** A reply that reached the watcher at {@code arrivedAt}, handed to the prober now. */
         void arrive(Sent s, long stamp, long arrivedAt) {
-            s.reply().reply(new ProbeReply(WEB, NODE, true, incarnation, stamp, 1, NODE, 1, true), arrivedAt);
+            s.reply().reply(new ProbeReply(WEB, NODE, true, incarnation, stamp, 1, NODE, 1, true, ""), arrivedAt);
         }
     }
 
@@ -110,7 +110,7 @@ class ProberTest {
     private Prober prober(Timings timings) {
         return new Prober(NODE, timings, scheduler, agents, (inc, ack) -> {
             ackStampsRequested.add(ack);
-            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack, 1);
+            return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack, 1, "");
         }, listener);
     }
 

@@ -27,11 +27,11 @@ class VoteRuleTest {
     }
 
     private static VoteRequest request() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false, null);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, false, null, "");
     }
 
     private static VoteRequest manual() {
-        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true, STANDBY);
+        return new VoteRequest(WEB, CANDIDATE, TERM, EPOCH, true, STANDBY, "");
     }
 
     private static String refusal(VoterView v, VoteRequest r) {
@@ -52,7 +52,7 @@ class VoteRuleTest {
 
     @Test
     void refusesStaleTerm() {
-        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false, null);
+        var r = new VoteRequest(WEB, CANDIDATE, TERM - 1, EPOCH, false, null, "");
 
         assertRefused(refusal(voter(), r), "stale term", "6", "7");
     }
@@ -74,8 +74,8 @@ class VoteRuleTest {
 
     @Test
     void refusesDifferentConfigEpoch() {
-        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false, null);
-        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true, STANDBY);
+        var older = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH - 1, false, null, "");
+        var newer = new VoteRequest(WEB, CANDIDATE, TERM, EPOCH + 1, true, STANDBY, "");
 
         assertRefused(refusal(voter(), older), "config epoch", "4", "5");
         assertRefused(refusal(voter(), newer), "config epoch", "6", "5");

@@ -263,13 +263,15 @@ class ScenarioTest {
         assertEquals(1, events(Event.FailoverCompleted.class).size(), "precondition: a failover in term " + term);
 
         c.wipeWatcher(W3);
-        VoteReply learning = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null));
+        VoteReply learning = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null,
+                c.config.fingerprint(SimCluster.GROUP)));
         assertFalse(learning.granted(), "no state: it may have voted in this term");
         assertTrue(learning.reason().contains("learning terms"), learning.reason());
         c.runFor(2_000);
 
         assertEquals(term, c.status(W3).term(), "the term learned from the other watchers");
-        VoteReply learned = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null));
+        VoteReply learned = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 1, false, null,
+                c.config.fingerprint(SimCluster.GROUP)));
         assertFalse(learned.granted(), "it abstains in the highest term a majority knows: " + learned.reason());
         assertTrue(events(Event.StateLearning.class).stream().anyMatch(e -> e.process().equals("w3") && !e.learning()));
         assertSafe(c);
@@ -303,13 +305,15 @@ class ScenarioTest {
         c.runFor(5_500); // every watcher now sees n1 silent beyond fence-after
         var w3 = c.watcher(W3);
         long term = c.status(W3).term() + 10;
-        VoteReply first = w3.onRequestVote(new VoteRequest(SimCluster.GROUP, W1, term, 0, false, null));
+        VoteReply first = w3.onRequestVote(new VoteRequest(SimCluster.GROUP, W1, term, 0, false, null,
+                c.config.fingerprint(SimCluster.GROUP)));
         assertTrue(first.granted(), first.reason());
 
         c.crashWatcher(W3);
         c.restartWatcher(W3);
         c.runFor(6_000); // past fence-after again, so only the persisted vote can refuse
-        VoteReply second = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 0, false, null));
+        VoteReply second = c.watcher(W3).onRequestVote(new VoteRequest(SimCluster.GROUP, W2, term, 0, false, null,
+                c.config.fingerprint(SimCluster.GROUP)));
 
         assertFalse(second.granted(), "a restarted watcher must not vote twice in term " + term);
         assertTrue(second.reason().contains("already voted for w1"), second.reason());
@@ -351,7 +355,8 @@ class ScenarioTest {
         assertTrue(term > 0, "a failover happened");
 
         var reply = new AtomicReference<AgentReply>();
-        c.agent(N2).onPromote(new PromoteRequest(SimCluster.GROUP, N2, term - 1, W2, N1), reply::set);
+        c.agent(N2).onPromote(new PromoteRequest(SimCluster.GROUP, N2, term - 1, W2, N1,
+                c.config.fingerprint(SimCluster.GROUP)), reply::set);
 
         assertEquals(AgentReply.Outcome.STALE_TERM, reply.get().outcome());
         assertEquals(term, reply.get().highestTerm());

@@ -65,7 +65,7 @@ class WatcherStartTest {
     /** A node's server may pass a message on before the watcher started: that is no stall of its scheduler. */
     @Test
     void aMessageBeforeStartDoesNotPutTheWatcherInTilt() {
-        var hello = new Hello(groups.get(0).id(), W2, 0, 0, N1, false, null);
+        var hello = new Hello(groups.get(0).id(), W2, 0, 0, N1, false, null, "");
         assertThrows(ProtocolException.class, () -> watcher.onHello(hello), "no group exists before start");
         watcher.start();
 
@@ -80,7 +80,8 @@ class WatcherStartTest {
             @Override
             public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
                 sends.get(node).merge(scheduler.nowMillis(), 1, Integer::sum);
-                reply.reply(new ProbeReply(request.group(), node, true, 1, scheduler.nowMillis(), 0, N1, 0, node.equals(N1)),
+                reply.reply(new ProbeReply(request.group(), node, true, 1, scheduler.nowMillis(), 0, N1, 0, node.equals(N1),
+                        ""),
                         scheduler.nowMillis());
             }
 

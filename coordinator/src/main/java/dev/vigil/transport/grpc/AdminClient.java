@@ -22,10 +22,17 @@ import java.util.function.Consumer;
  * Errors come back as {@link AdminException} with the gRPC code and the server's description.
  */
 public final class AdminClient implements AutoCloseable {
-    /** One watcher's view of one group. */
+    /**
+     * One watcher's view of one group, with its config fingerprint of the group ("" from a version
+     * without) and the peers and agents that have sent it another.
+     */
     public record GroupView(String watcher, String group, String primary, List<String> standbys, long term,
             long configEpoch, boolean sdown, boolean odown, String lastLeader, long runningTerm, long sinceFailoverMs,
-            long lastFailoverTookMs, Map<String, Long> silentMs, boolean tilt) {}
+            long lastFailoverTookMs, Map<String, Long> silentMs, boolean tilt, String fingerprint,
+            List<ConfigPeerView> configPeers) {}
+
+    /** A watcher or agent that sent another fingerprint: what it sent last and how many messages did. */
+    public record ConfigPeerView(String kind, String id, String fingerprint, long mismatched) {}
 
     /** One event as the watcher logged it. */
     public record EventView(long atMs, String type, Map<String, String> fields) {}
@@ -75,7 +82,9 @@ public final class AdminClient implements AutoCloseable {
             for (var g : reply.getGroupsList()) {
                 out.add(new GroupView(reply.getWatcher(), g.getGroup(), g.getPrimary(), g.getStandbysList(), g.getTerm(),
                         g.getConfigEpoch(), g.getSdown(), g.getOdown(), g.getLastLeader(), g.getRunningTerm(),
-                        g.getSinceFailoverMs(), g.getLastFailoverTookMs(), g.getSilentMsMap(), g.getTilt()));
+                        g.getSinceFailoverMs(), g.getLastFailoverTookMs(), g.getSilentMsMap(), g.getTilt(),
+                        g.getConfigFingerprint(), g.getConfigPeersList().stream().map(p -> new ConfigPeerView(p.getKind(),
+                                p.getId(), p.getConfigFingerprint(), p.getMismatched())).toList()));
             }
             return out;
         } catch (StatusRuntimeException e) {

@@ -14,6 +14,7 @@ import dev.vigil.proto.v1.EventMsg;
 import dev.vigil.proto.v1.EventsRequest;
 import dev.vigil.proto.v1.FailoverReply;
 import dev.vigil.proto.v1.FailoverRequest;
+import dev.vigil.proto.v1.ConfigPeer;
 import dev.vigil.proto.v1.GroupStatus;
 import dev.vigil.proto.v1.StatusReply;
 import dev.vigil.proto.v1.StatusRequest;
@@ -73,6 +74,9 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
                     }
                 }
                 g.silentMs().forEach((n, ms) -> s.putSilentMs(n.value(), ms));
+                s.setConfigFingerprint(g.fingerprint());
+                g.configPeers().forEach(p -> s.addConfigPeers(ConfigPeer.newBuilder().setKind(p.kind()).setId(p.id())
+                        .setConfigFingerprint(p.fingerprint()).setMismatched(p.mismatched())));
                 b.addGroups(s);
             }
             return b.build();

@@ -58,6 +58,15 @@ public final class Convert {
         return v;
     }
 
+    /** Empty (a sender without fingerprints) or up to 64 lowercase hex digits. */
+    static String fingerprint(String s) {
+        if (s.length() > 64 || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT,
+                    "config_fingerprint is not up to 64 lowercase hex digits");
+        }
+        return s;
+    }
+
     private static String required(String what, String s) {
         if (s.isEmpty()) {
             throw new ProtocolException(ProtocolException.Code.INVALID_ARGUMENT, what + " is missing");
@@ -86,34 +95,36 @@ public final class Convert {
     static HelloMsg proto(Hello h) {
         return HelloMsg.newBuilder().setGroup(h.group().value()).setFrom(h.from().value()).setTerm(h.term())
                 .setConfigEpoch(h.configEpoch()).setPrimary(str(h.primary())).setSdown(h.sdown())
-                .setLeader(str(h.leader())).build();
+                .setLeader(str(h.leader())).setConfigFingerprint(h.fingerprint()).build();
     }
 
     static Hello domain(HelloMsg m) {
         return new Hello(group(m.getGroup()), watcher("from", m.getFrom()), term("term", m.getTerm()),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), m.getSdown(),
-                watcherOrNull(m.getLeader()));
+                watcherOrNull(m.getLeader()), fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.VoteRequest proto(VoteRequest r) {
         return dev.vigil.proto.v1.VoteRequest.newBuilder().setGroup(r.group().value())
                 .setCandidate(r.candidate().value()).setTerm(r.term()).setConfigEpoch(r.configEpoch())
-                .setManual(r.manual()).setTarget(str(r.target())).build();
+                .setManual(r.manual()).setTarget(str(r.target())).setConfigFingerprint(r.fingerprint()).build();
     }
 
     static VoteRequest domain(dev.vigil.proto.v1.VoteRequest m) {
         return new VoteRequest(group(m.getGroup()), watcher("candidate", m.getCandidate()), term("term", m.getTerm()),
-                term("config_epoch", m.getConfigEpoch()), m.getManual(), nodeOrNull(m.getTarget()));
+                term("config_epoch", m.getConfigEpoch()), m.getManual(), nodeOrNull(m.getTarget()),
+                fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.VoteReply proto(VoteReply r) {
         return dev.vigil.proto.v1.VoteReply.newBuilder().setGroup(r.group().value()).setVoter(r.voter().value())
-                .setTerm(r.term()).setGranted(r.granted()).setReason(str(r.reason())).build();
+                .setTerm(r.term()).setGranted(r.granted()).setReason(str(r.reason()))
+                .setConfigFingerprint(r.fingerprint()).build();
     }
 
     static VoteReply domain(dev.vigil.proto.v1.VoteReply m) {
         return new VoteReply(group(m.getGroup()), watcher("voter", m.getVoter()), term("term", m.getTerm()),
-                m.getGranted(), m.getReason());
+                m.getGranted(), m.getReason(), fingerprint(m.getConfigFingerprint()));
     }
 
     // ---- agent ----------------------------------------------------------------------------
@@ -122,46 +133,49 @@ public final class Convert {
         return dev.vigil.proto.v1.ProbeRequest.newBuilder().setGroup(r.group().value()).setWatcher(r.watcher().value())
                 .setNode(r.node().value()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
                 .setVouchTerm(r.vouchTerm()).setAckIncarnation(r.ackIncarnation()).setAckStamp(r.ackStamp()).setTerm(r.term())
-                .build();
+                .setConfigFingerprint(r.fingerprint()).build();
     }
 
     static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
         return new ProbeRequest(group(m.getGroup()), watcher("watcher", m.getWatcher()), node("node", m.getNode()),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("vouch_term", m.getVouchTerm()),
-                m.getAckIncarnation(), m.getAckStamp(), term("term", m.getTerm()));
+                m.getAckIncarnation(), m.getAckStamp(), term("term", m.getTerm()), fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
         return dev.vigil.proto.v1.ProbeReply.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
                 .setServing(r.serving()).setStamp(r.stamp()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
-                .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).setIncarnation(r.incarnation()).build();
+                .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).setIncarnation(r.incarnation())
+                .setConfigFingerprint(r.fingerprint()).build();
     }
 
     static ProbeReply domain(dev.vigil.proto.v1.ProbeReply m) {
         return new ProbeReply(group(m.getGroup()), node("node", m.getNode()), m.getServing(), m.getIncarnation(),
                 m.getStamp(),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("highest_term", m.getHighestTerm()),
-                m.getHoldsIp());
+                m.getHoldsIp(), fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.PromoteRequest proto(PromoteRequest r) {
         return dev.vigil.proto.v1.PromoteRequest.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
-                .setTerm(r.term()).setLeader(r.leader().value()).setOldPrimary(str(r.oldPrimary())).build();
+                .setTerm(r.term()).setLeader(r.leader().value()).setOldPrimary(str(r.oldPrimary()))
+                .setConfigFingerprint(r.fingerprint()).build();
     }
 
     static PromoteRequest domain(dev.vigil.proto.v1.PromoteRequest m) {
         return new PromoteRequest(group(m.getGroup()), node("node", m.getNode()), term("term", m.getTerm()),
-                watcher("leader", m.getLeader()), nodeOrNull(m.getOldPrimary()));
+                watcher("leader", m.getLeader()), nodeOrNull(m.getOldPrimary()), fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.ReleaseRequest proto(ReleaseRequest r) {
         return dev.vigil.proto.v1.ReleaseRequest.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
-                .setTerm(r.term()).setLeader(r.leader().value()).setDemote(r.demote()).build();
+                .setTerm(r.term()).setLeader(r.leader().value()).setDemote(r.demote())
+                .setConfigFingerprint(r.fingerprint()).build();
     }
 
     static ReleaseRequest domain(dev.vigil.proto.v1.ReleaseRequest m) {
         return new ReleaseRequest(group(m.getGroup()), node("node", m.getNode()), term("term", m.getTerm()),
-                watcher("leader", m.getLeader()), m.getDemote());
+                watcher("leader", m.getLeader()), m.getDemote(), fingerprint(m.getConfigFingerprint()));
     }
 
     static dev.vigil.proto.v1.AgentReply proto(AgentReply r) {
@@ -196,10 +210,10 @@ public final class Convert {
         var g = new GroupId("rehearsal");
         var w = new WatcherId("w1");
         var n = new NodeId("n1");
-        domain(dev.vigil.proto.v1.VoteRequest.parseFrom(proto(new VoteRequest(g, w, 1, 1, true, n)).toByteArray()));
-        domain(dev.vigil.proto.v1.VoteReply.parseFrom(proto(new VoteReply(g, w, 1, true, "rehearsal")).toByteArray()));
-        domain(dev.vigil.proto.v1.PromoteRequest.parseFrom(proto(new PromoteRequest(g, n, 1, w, n)).toByteArray()));
-        domain(dev.vigil.proto.v1.ReleaseRequest.parseFrom(proto(new ReleaseRequest(g, n, 1, w, true)).toByteArray()));
+        domain(dev.vigil.proto.v1.VoteRequest.parseFrom(proto(new VoteRequest(g, w, 1, 1, true, n, "0123456789ab")).toByteArray()));
+        domain(dev.vigil.proto.v1.VoteReply.parseFrom(proto(new VoteReply(g, w, 1, true, "rehearsal", "0123456789ab")).toByteArray()));
+        domain(dev.vigil.proto.v1.PromoteRequest.parseFrom(proto(new PromoteRequest(g, n, 1, w, n, "0123456789ab")).toByteArray()));
+        domain(dev.vigil.proto.v1.ReleaseRequest.parseFrom(proto(new ReleaseRequest(g, n, 1, w, true, "0123456789ab")).toByteArray()));
         for (AgentReply.Outcome o : AgentReply.Outcome.values()) {
             domain(dev.vigil.proto.v1.AgentReply.parseFrom(proto(new AgentReply(o, "rehearsal", 1)).toByteArray()));
         }
