@@ -24,6 +24,7 @@ final class Json {
                         .append(",\"standbys\":").append(list(v.standbys())).append(",\"term\":").append(v.term())
                         .append(",\"config_epoch\":").append(v.configEpoch()).append(",\"sdown\":").append(v.sdown())
                         .append(",\"odown\":").append(v.odown()).append(",\"tilt\":").append(v.tilt())
+                        .append(",\"learning\":").append(str(v.learning()))
                         .append(",\"last_leader\":").append(str(v.lastLeader())).append(",\"running_term\":")
                         .append(v.runningTerm()).append(",\"since_failover_ms\":").append(v.sinceFailoverMs())
                         .append(",\"last_failover_took_ms\":").append(v.lastFailoverTookMs())

@@ -101,8 +101,14 @@ public final class StatusCommand implements Callable<Integer> {
             String last = v.configEpoch() == 0 ? "-" : String.format("%.1fs ago", v.sinceFailoverMs() / 1000.0)
                     + (v.lastFailoverTookMs() < 0 ? "" : ", led here, took " + v.lastFailoverTookMs() + " ms");
             out.printf("  %-10s %-8s %6d %6d %-6s %-6s %-5s %-12s %-11s %s%n", v.watcher(), v.primary(), v.term(),
-                    v.configEpoch(), yes(v.sdown()), yes(v.odown()), yes(v.tilt()), shown(v.fingerprint()),
+                    v.configEpoch(), yes(v.sdown()), yes(v.odown()), v.learning().isEmpty() ? yes(v.tilt()) : "learn",
+                    shown(v.fingerprint()),
                     v.lastLeader().isEmpty() ? "-" : v.lastLeader(), last);
+        }
+        for (AdminClient.GroupView v : views) {
+            if (!v.learning().isEmpty()) {
+                out.printf("  %s: %s; it neither votes nor leads until then%n", v.watcher(), v.learning());
+            }
         }
         for (AdminClient.GroupView v : views) {
             if (!v.configPeers().isEmpty()) {

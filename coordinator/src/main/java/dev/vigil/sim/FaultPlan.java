@@ -10,20 +10,23 @@ import java.util.SplittableRandom;
 /**
  * The faults of one seed: one to five episodes in the first {@link #FAULT_END_MS} of virtual
  * time, each a crash, hang, partition, loss, delay, duplication, hook failure, failing service
- * check or operator action with a random start and length; sometimes a leader is struck the
- * moment it is elected, or an agent while it is being promoted (before, during or after its
- * promote and acquire hooks).
+ * check or operator action with a random start and length, or one of what real hosts do: a
+ * power cycle (a reboot: the host's monotonic clock starts again near 0), a lost state
+ * directory, a rolling restart of every process, a cluster file changed on one host; sometimes
+ * a leader is struck the moment it is elected, or an agent while it is being promoted (before,
+ * during or after its promote and acquire hooks).
  * At {@link #FAULT_END_MS} every fault stops, except that one node's host may stay powered off,
  * which is what a failover is for.
  */
 final class FaultPlan {
     static final long FAULT_END_MS = 30_000;
-    private static final int KINDS = 15;
+    private static final int KINDS = 19;
 
     private final SimCluster c;
     private final SplittableRandom r;
     private final List<String> frozen = new ArrayList<>();
     private NodeId victim;
+    private boolean wiped;
 
     private FaultPlan(SimCluster c, SplittableRandom r) {
         this.c = c;
@@ -160,6 +163,53 @@ final class FaultPlan {
                 c.serviceFails(p, true);
                 c.at(end, () -> c.serviceFails(p, false));
             });
+            case 15 -> {
+                // A replaced disk or a deleted state directory: one process of the seed loses its
+                // state (a majority of watchers losing theirs at once is beyond repair, README).
+                if (wiped) {
+                    return;
+                }
+                wiped = true;
+                if (r.nextBoolean()) {
+                    WatcherId w = pickWatcher();
+                    c.at(start, () -> c.wipeWatcher(w));
+                } else {
+                    NodeId n = pickNode();
+                    c.at(start, () -> c.wipeAgent(n));
+                }
+            }
+            case 16 -> {
+                // A rolling restart (an upgrade): every process in turn, a second or two apart.
+                List<String> order = new ArrayList<>();
+                c.watcherIds().forEach(w -> order.add(w.value()));
+                c.nodeIds().forEach(n -> order.add(n.value()));
+                long at = start;
+                for (String id : order) {
+                    if (at >= FAULT_END_MS) {
+                        break;
+                    }
+                    long down = 50 + r.nextLong(500);
+                    c.at(at, () -> restartProcess(id, down));
+                    at += down + 500 + r.nextLong(2_000);
+                }
+            }
+            case 17 -> {
+                // One host's cluster file edited (another failover-timeout: another fingerprint) and undone.
+                List<String> ids = new ArrayList<>();
+                c.watcherIds().forEach(w -> ids.add(w.value()));
+                c.nodeIds().forEach(n -> ids.add(n.value()));
+                String id = ids.get(r.nextInt(ids.size()));
+                c.at(start, () -> c.restartWith(id, otherFile()));
+                c.at(end, () -> c.restartWith(id, c.config));
+            }
+            case 18 -> c.at(start, () -> {
+                // A reboot of a node's host, a few seconds long.
+                NodeId n = pickNode();
+                c.crashHost(n);
+                if (!n.equals(victim)) {
+                    c.at(Math.min(c.now() + 2_000 + r.nextLong(20_000), FAULT_END_MS), () -> c.restartHost(n));
+                }
+            });
             default -> c.at(start, () -> {
                 // The primary cut off from every watcher, still reachable by its clients.
                 NodeId p = c.answering() != null ? c.answering() : pickNode();
@@ -216,6 +266,30 @@ final class FaultPlan {
         for (WatcherId w : c.watcherIds()) {
             c.restartWatcher(w);
         }
+    }
+
+    /** A process (watcher or agent) killed and started again {@code downMs} later, state kept. */
+    private void restartProcess(String id, long downMs) {
+        for (WatcherId w : c.watcherIds()) {
+            if (w.value().equals(id)) {
+                c.crashWatcher(w);
+                c.at(c.now() + downMs, () -> c.restartWatcher(w));
+                return;
+            }
+        }
+        NodeId n = new NodeId(id);
+        c.crashAgent(n);
+        c.at(c.now() + downMs, () -> c.restartAgent(n));
+    }
+
+    /** The cluster file with another failover-timeout: the same safety bounds, another fingerprint. */
+    private dev.vigil.config.ClusterConfig otherFile() {
+        var g = c.group;
+        var t = g.timings();
+        var other = new dev.vigil.config.Timings(t.probeIntervalMs(), t.probeTimeoutMs(), t.reprobeIntervalMs(),
+                t.downAfterMs(), t.fenceAfterMs(), t.failoverTimeoutMs() + 1_000);
+        return new dev.vigil.config.ClusterConfig(c.config.watchers(),
+                List.of(new dev.vigil.config.GroupConfig(g.id(), g.nodes(), g.initialPrimary(), other, g.quorum())));
     }
 
     private NodeId pickNode() {

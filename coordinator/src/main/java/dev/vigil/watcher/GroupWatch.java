@@ -570,7 +570,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         probers.forEach((n, p) -> silent.put(n, p.silentFor(now)));
         return new GroupStatus(cfg.id(), primary(), ballot.epoch(), ballot.term(), sdown && !w.tilt(), odown,
                 lastLeader, run != null ? run.term() : 0, now - lastFailoverAt, lastFailoverTookMs, silent, fp.mine(),
-                fp.peers());
+                fp.peers(), catchup == null ? null : catchup.progress());
     }
 
     private static void cancel(Scheduler.Timer timer) {

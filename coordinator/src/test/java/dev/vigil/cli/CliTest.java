@@ -117,7 +117,7 @@ class CliTest {
 
     private static AdminClient.GroupView view(String watcher, String fingerprint, AdminClient.ConfigPeerView... peers) {
         return new AdminClient.GroupView(watcher, "web", "n1", List.of("n2"), 3, 2, false, false, "w1", 0, 12_300, -1,
-                Map.of("n1", 200L, "n2", 300L), false, fingerprint, List.of(peers));
+                Map.of("n1", 200L, "n2", 300L), false, fingerprint, List.of(peers), "");
     }
 
     @Test

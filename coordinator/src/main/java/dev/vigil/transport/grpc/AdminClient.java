@@ -29,7 +29,7 @@ public final class AdminClient implements AutoCloseable {
     public record GroupView(String watcher, String group, String primary, List<String> standbys, long term,
             long configEpoch, boolean sdown, boolean odown, String lastLeader, long runningTerm, long sinceFailoverMs,
             long lastFailoverTookMs, Map<String, Long> silentMs, boolean tilt, String fingerprint,
-            List<ConfigPeerView> configPeers) {}
+            List<ConfigPeerView> configPeers, String learning) {}
 
     /** A watcher or agent that sent another fingerprint: what it sent last and how many messages did. */
     public record ConfigPeerView(String kind, String id, String fingerprint, long mismatched) {}
@@ -84,7 +84,7 @@ public final class AdminClient implements AutoCloseable {
                         g.getConfigEpoch(), g.getSdown(), g.getOdown(), g.getLastLeader(), g.getRunningTerm(),
                         g.getSinceFailoverMs(), g.getLastFailoverTookMs(), g.getSilentMsMap(), g.getTilt(),
                         g.getConfigFingerprint(), g.getConfigPeersList().stream().map(p -> new ConfigPeerView(p.getKind(),
-                                p.getId(), p.getConfigFingerprint(), p.getMismatched())).toList()));
+                                p.getId(), p.getConfigFingerprint(), p.getMismatched())).toList(), g.getLearning()));
             }
             return out;
         } catch (StatusRuntimeException e) {

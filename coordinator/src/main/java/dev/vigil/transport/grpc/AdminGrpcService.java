@@ -67,7 +67,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
                         .setTerm(g.term()).setConfigEpoch(g.configEpoch()).setSdown(g.sdown()).setOdown(g.odown())
                         .setLastLeader(Convert.str(g.lastLeader())).setRunningTerm(g.runningTerm())
                         .setSinceFailoverMs(g.sinceFailoverMs()).setLastFailoverTookMs(g.lastFailoverTookMs())
-                        .setTilt(watcher.tilt());
+                        .setTilt(watcher.tilt()).setLearning(Convert.str(g.learning()));
                 for (NodeConfig n : group(g.group().value()).nodes()) {
                     if (!n.id().equals(g.primary())) {
                         s.addStandbys(n.id().value());
