@@ -8,7 +8,6 @@ import dev.vigil.failover.HookCall;
 import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookResult;
 import dev.vigil.store.AgentState;
-import dev.vigil.time.Scheduler;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.ProbeReply;
 import dev.vigil.transport.ProbeRequest;
@@ -59,8 +58,7 @@ final class AgentGroup {
     private final List<Consumer<AgentReply>> releaseWaiters = new ArrayList<>();
     private boolean demoting;
     private long demotedTerm;
-    private Scheduler.Timer leaseTimer;
-    private long leaseTimerAt = Long.MAX_VALUE;
+    private final LeaseTimer leaseTimer;
     private boolean stopped;
 
     AgentGroup(Agent a, GroupConfig cfg) {
@@ -68,6 +66,7 @@ final class AgentGroup {
         this.cfg = cfg;
         this.lease = new Lease(cfg.timings().fenceAfterMs(), a.majority());
         this.startedAt = a.scheduler().nowMillis();
+        this.leaseTimer = new LeaseTimer(a.scheduler());
         AgentState s = a.store().load(cfg.id());
         if (s == null) {
             primary = cfg.initialPrimary();
@@ -91,9 +90,7 @@ final class AgentGroup {
 
     void stop() {
         stopped = true;
-        if (leaseTimer != null) {
-            leaseTimer.cancel();
-        }
+        leaseTimer.cancel();
     }
 
     ProbeReply onProbe(ProbeRequest r) {
@@ -363,22 +360,9 @@ final class AgentGroup {
     }
 
     private void armLeaseTimer(long now) {
-        if (!holds) {
-            return;
+        if (holds) {
+            leaseTimer.arm(now, lease.expiresAt(now, epoch), this::evaluate);
         }
-        long at = lease.expiresAt(now, epoch);
-        if (at == Long.MAX_VALUE || (leaseTimer != null && leaseTimerAt <= at)) {
-            return;
-        }
-        if (leaseTimer != null) {
-            leaseTimer.cancel();
-        }
-        leaseTimerAt = at;
-        leaseTimer = a.scheduler().schedule(at - now, () -> {
-            leaseTimer = null;
-            leaseTimerAt = Long.MAX_VALUE;
-            evaluate();
-        });
     }
 
     private void hookDone(HookKind kind, HookResult res) {
