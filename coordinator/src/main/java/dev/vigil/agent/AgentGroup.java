@@ -19,9 +19,9 @@ import java.util.function.Consumer;
 
 /**
  * One agent's state for one group. The rule is a single line: hold the floating IP exactly
- * while this node is the primary of the config epoch it knows, has obeyed no newer term, and a
- * majority of watchers vouch for it ({@link Lease}). Promote, Release, probes and the passage of
- * time only change the inputs; {@link #evaluate()} moves the IP to match, one hook at a time.
+ * while this node is the primary of the config epoch it knows, has obeyed no newer term, a
+ * majority of watchers vouch for it ({@link Lease}) and the agent is not stopping ({@link #leave}).
+ * Commands, probes and time only change the inputs; {@link #evaluate()} moves the IP, a hook at a time.
  *
  * <p>Promote in term T raises the fencing token to T at once, but the node becomes primary of
  * epoch T (and says so to probes) only once its promote hook has succeeded; then the acquire
@@ -60,6 +60,7 @@ final class AgentGroup {
     private long demotedTerm;
     private final LeaseTimer leaseTimer;
     private boolean stopped;
+    private boolean leaving; // stopping: the IP goes, whatever the lease says, and is not taken again
 
     AgentGroup(Agent a, GroupConfig cfg) {
         this.a = a;
@@ -91,6 +92,19 @@ final class AgentGroup {
     void stop() {
         stopped = true;
         leaseTimer.cancel();
+    }
+
+    void leave() {
+        leaving = true;
+        evaluate();
+    }
+
+    boolean primary() {
+        return a.self().equals(primary) && highestTerm <= epoch;
+    }
+
+    boolean mayBeHere() {
+        return holds || !known || busy;
     }
 
     ProbeReply onProbe(ProbeRequest r) {
@@ -225,7 +239,7 @@ final class AgentGroup {
     // ---- the one rule ---------------------------------------------------------------------
 
     private boolean wantHold(long now) {
-        return a.self().equals(primary) && highestTerm <= epoch && lease.held(leaseNeededUntil(now), epoch);
+        return !leaving && primary() && lease.held(leaseNeededUntil(now), epoch);
     }
 
     /**
@@ -248,6 +262,9 @@ final class AgentGroup {
         int live = lease.live(leaseNeededUntil(now), epoch);
         if (want) {
             return "primary of epoch " + epoch + ", lease " + live + "/" + a.watchers();
+        }
+        if (leaving) {
+            return "stopping: the agent lets go before it exits";
         }
         if (!a.self().equals(primary)) {
             return "epoch " + epoch + " names " + primary + " primary";
