@@ -29,6 +29,7 @@ public final class EventLog implements EventSink {
     public void emit(Event e) {
         Entry entry = new Entry(System.currentTimeMillis(), e);
         if (e instanceof Event.FailoverAborted || e instanceof Event.AgentRefused || e instanceof Event.TiltChanged
+                || (e instanceof Event.AgentStopped s && s.outcome().equals("still-held"))
                 || (e instanceof Event.HookFinished h && !h.outcome().equals("OK"))) {
             log.warn(e.describe());
         } else if (e instanceof Event.HookFinished) {
