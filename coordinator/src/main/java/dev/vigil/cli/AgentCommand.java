@@ -64,14 +64,18 @@ public final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             AtomicInteger more = new AtomicInteger();
             for (String name : new String[] {"TERM", "INT"}) {
-                // Once shutdown has begun the JVM ignores further signals: these make them count.
-                Signal.handle(new Signal(name), s -> {
-                    if (more.incrementAndGet() == 1) {
-                        agent.hurry();
-                    } else {
-                        Runtime.getRuntime().halt(128 + s.getNumber());
-                    }
-                });
+                try {
+                    // Once shutdown has begun the JVM ignores further signals: these make them count.
+                    Signal.handle(new Signal(name), s -> {
+                        if (more.incrementAndGet() == 1) {
+                            agent.hurry();
+                        } else {
+                            Runtime.getRuntime().halt(128 + s.getNumber());
+                        }
+                    });
+                } catch (IllegalArgumentException e) {
+                    // the JVM keeps this signal (-Xrs): the stop still runs, bounded by its timeouts
+                }
             }
             agent.stop(stopTimeoutMs);
         }, "vigil-shutdown"));
