@@ -87,6 +87,24 @@ public final class Agent {
         groups.values().forEach(AgentGroup::stop);
     }
 
+    /**
+     * The stop's last step, "release now": every group lets go of the IP through its release
+     * hook, if the IP may be here, and takes it no more; {@link #holding()} then empties.
+     */
+    public void leave() {
+        groups.values().forEach(AgentGroup::leave);
+    }
+
+    /** The groups this node is the primary of, in the config epoch it knows: what a stop hands over. */
+    public List<GroupId> primaryOf() {
+        return groups.entrySet().stream().filter(e -> e.getValue().primary()).map(Map.Entry::getKey).toList();
+    }
+
+    /** The groups whose IP may be configured on this node: held, unknown after a failed hook, or a hook running. */
+    public List<GroupId> holding() {
+        return groups.entrySet().stream().filter(e -> e.getValue().mayBeHere()).map(Map.Entry::getKey).toList();
+    }
+
     public ProbeReply onProbe(ProbeRequest r) {
         checkNode(r.node());
         if (!cluster.watchers().contains(r.watcher())) {

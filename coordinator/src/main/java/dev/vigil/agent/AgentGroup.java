@@ -8,7 +8,6 @@ import dev.vigil.failover.HookCall;
 import dev.vigil.failover.HookKind;
 import dev.vigil.failover.HookResult;
 import dev.vigil.store.AgentState;
-import dev.vigil.time.Scheduler;
 import dev.vigil.transport.AgentReply;
 import dev.vigil.transport.ProbeReply;
 import dev.vigil.transport.ProbeRequest;
@@ -19,9 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * One agent's state for one group. The rule is a single line: hold the floating IP exactly
- * while this node is the primary of the config epoch it knows, has obeyed no newer term, and a
- * majority of watchers vouch for it ({@link Lease}). Promote, Release, probes and the passage of
- * time only change the inputs; {@link #evaluate()} moves the IP to match, one hook at a time.
+ * while this node is the primary of the config epoch it knows, has obeyed no newer term, a
+ * majority of watchers vouch for it ({@link Lease}) and the agent is not stopping ({@link #leave}).
+ * Commands, probes and time only change the inputs; {@link #evaluate()} moves the IP, a hook at a time.
  *
  * <p>Promote in term T raises the fencing token to T at once, but the node becomes primary of
  * epoch T (and says so to probes) only once its promote hook has succeeded; then the acquire
@@ -54,16 +53,17 @@ final class AgentGroup {
     private final Waiters waiters = new Waiters();
     private boolean demoting;
     private long demotedTerm;
-    private Scheduler.Timer leaseTimer;
-    private long leaseTimerAt = Long.MAX_VALUE;
+    private final LeaseTimer leaseTimer;
     private boolean stopped;
     /** Non-null while this agent, started without state, learns its fencing token from the watchers. */
     private Catchup catchup;
+    private boolean leaving; // stopping: the IP goes, whatever the lease says, and is not taken again
 
     AgentGroup(Agent a, GroupConfig cfg) {
         this.a = a;
         this.cfg = cfg;
         this.lease = new Lease(cfg.timings().fenceAfterMs(), a.majority());
+        this.leaseTimer = new LeaseTimer(a.scheduler());
         AgentState s = a.store().load(cfg.id());
         if (s == null) {
             primary = cfg.initialPrimary();
@@ -93,9 +93,20 @@ final class AgentGroup {
 
     void stop() {
         stopped = true;
-        if (leaseTimer != null) {
-            leaseTimer.cancel();
-        }
+        leaseTimer.cancel();
+    }
+
+    void leave() {
+        leaving = true;
+        evaluate();
+    }
+
+    boolean primary() {
+        return a.self().equals(primary) && highestTerm <= epoch;
+    }
+
+    boolean mayBeHere() {
+        return holds || !known || busy;
     }
 
     ProbeReply onProbe(ProbeRequest r) {
@@ -257,7 +268,7 @@ final class AgentGroup {
     // ---- the one rule ---------------------------------------------------------------------
 
     private boolean wantHold(long now) {
-        return a.self().equals(primary) && highestTerm <= epoch && lease.held(leaseNeededUntil(now), epoch);
+        return !leaving && primary() && lease.held(leaseNeededUntil(now), epoch);
     }
 
     /** Keeping the IP needs a lease now; taking it, one that lasts {@link Lease#takeMarginMs} more. */
@@ -269,6 +280,9 @@ final class AgentGroup {
         int live = lease.live(leaseNeededUntil(now), epoch);
         if (want) {
             return "primary of epoch " + epoch + ", lease " + live + "/" + a.watchers();
+        }
+        if (leaving) {
+            return "stopping: the agent lets go before it exits";
         }
         if (!a.self().equals(primary)) {
             return "epoch " + epoch + " names " + primary + " primary";
@@ -361,22 +375,9 @@ final class AgentGroup {
     }
 
     private void armLeaseTimer(long now) {
-        if (!holds) {
-            return;
+        if (holds) {
+            leaseTimer.arm(now, lease.expiresAt(now, epoch), this::evaluate);
         }
-        long at = lease.expiresAt(now, epoch);
-        if (at == Long.MAX_VALUE || (leaseTimer != null && leaseTimerAt <= at)) {
-            return;
-        }
-        if (leaseTimer != null) {
-            leaseTimer.cancel();
-        }
-        leaseTimerAt = at;
-        leaseTimer = a.scheduler().schedule(at - now, () -> {
-            leaseTimer = null;
-            leaseTimerAt = Long.MAX_VALUE;
-            evaluate();
-        });
     }
 
     private void hookDone(HookKind kind, HookResult res) {

@@ -127,6 +127,18 @@ public sealed interface Event {
     record ConfigAgreed(long at, String host, GroupId group, String kind, String peer, String fingerprint,
             long mismatched) implements Event {}
 
+    /** A stopping primary's agent asked {@code watcher} to move the role away; {@code result} is the answer. */
+    record StepDownAsked(long at, NodeId node, GroupId group, long term, String watcher, String result)
+            implements Event {}
+
+    /**
+     * How a stopping agent left a group: {@code handed-over} (the leader of a switchover released
+     * the IP here), {@code released} (the stop ran the release hook itself), {@code standby}
+     * (nothing here to hand over) or {@code still-held} (the release did not succeed in time).
+     */
+    record AgentStopped(long at, NodeId node, GroupId group, long term, String outcome, String reason, long tookMs)
+            implements Event {}
+
     record HookFinished(long at, String host, GroupId group, String hook, String outcome, int exitCode,
             String output) implements Event {}
 }

@@ -37,7 +37,7 @@ public final class ProcessHookRunner implements HookRunner, AutoCloseable {
 
     static final int OUTPUT_LIMIT = 8 * 1024;
     static final int LOG_OUTPUT_LIMIT = 500;
-    static final long TERM_GRACE_MS = 2_000;
+    public static final long TERM_GRACE_MS = 2_000;
     /**
      * Hooks running at once, at most, on a host of this many CPUs: twice the CPUs, at least 4
      * and at most 16 (Pacemaker's node-action-limit is 2 x cores, at least 4). A hook's timeout

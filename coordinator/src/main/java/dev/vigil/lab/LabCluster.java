@@ -192,6 +192,11 @@ public final class LabCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM of {@code node}'s agent alone, as {@code systemctl stop}; its exit code once it exited. */
+    public int stopAgent(String node) throws InterruptedException {
+        return hosts.terminate("agent-" + node, Duration.ofSeconds(40));
+    }
+
     /** Every process of {@code host} stopped (SIGSTOP): a host that hangs. */
     public void hang(String host) {
         hosts.signal(host, false);

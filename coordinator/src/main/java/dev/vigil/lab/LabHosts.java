@@ -3,10 +3,12 @@ package dev.vigil.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 public abstract class LabHosts implements AutoCloseable {
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final Map<String, List<Process>> processes = new LinkedHashMap<>();
+    private final Map<String, Process> byName = new LinkedHashMap<>();
     private final Path logs;
 
     protected LabHosts(Path logs) {
@@ -59,7 +62,21 @@ public abstract class LabHosts implements AutoCloseable {
         Process p = new ProcessBuilder(onHost(host, argv)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile())).start();
         processes.get(host).add(p);
+        byName.put(name, p);
         return p;
+    }
+
+    /**
+     * SIGTERM of the process last started as {@code name} (one daemon, not its host), waiting
+     * at most {@code within} for it to exit; returns its exit code, or -1 if it is still running.
+     */
+    public int terminate(String name, Duration within) throws InterruptedException {
+        Process p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no process " + name + " was started in this lab");
+        }
+        p.destroy();
+        return p.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? p.exitValue() : -1;
     }
 
     /** Runs a command on {@code host} and returns its output; fails on a non-zero exit. */

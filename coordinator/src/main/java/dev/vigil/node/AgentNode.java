@@ -9,10 +9,12 @@ import dev.vigil.health.ServiceChecker;
 import dev.vigil.hooks.ProcessHookRunner;
 import dev.vigil.store.FileStateStore;
 import dev.vigil.time.SystemScheduler;
+import dev.vigil.transport.grpc.AdminClient;
 import dev.vigil.transport.grpc.GrpcServers;
 import dev.vigil.transport.grpc.TlsFiles;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +23,10 @@ import java.util.Set;
  * hooks (promote, demote, acquire, release) as processes, the checks of the node's own
  * service ({@link ServiceChecker}, reporting to {@link Agent#service} on the core thread), and
  * the agent and health services.
+ *
+ * <p>{@link #stop} is how the daemon ends (SIGTERM): a primary hands its groups over and lets
+ * go of the IP first ({@link AgentStop}). {@link #close} alone ends it as a crash would, the IP
+ * left where it is; tests use it for that.
  */
 public final class AgentNode implements AutoCloseable {
     /** The hooks an agent runs on its node. */
@@ -33,10 +39,12 @@ public final class AgentNode implements AutoCloseable {
     private final EventLog events;
     private final ServiceChecker checks;
     private final FileStateStore<?> store;
+    private final AgentStop stopping;
 
     private AgentNode(SystemScheduler core, GrpcServers.Running server, Agent agent, EventLog events,
-            ServiceChecker checks, FileStateStore<?> store) {
+            ServiceChecker checks, FileStateStore<?> store, AgentStop stopping) {
         this.core = core;
+        this.stopping = stopping;
         this.store = store;
         this.server = server;
         this.agent = agent;
@@ -70,7 +78,16 @@ public final class AgentNode implements AutoCloseable {
         // After the agent's start in the core's queue: the core runs tasks in order, so no
         // verdict reaches the agent before its groups exist.
         checks.start();
-        return new AgentNode(core, server, agent, events, checks, store);
+        long releaseMs = file.groupsOf(node).stream().mapToLong(g -> g.hooks().timeoutMs()).max().orElse(0)
+                + ProcessHookRunner.TERM_GRACE_MS;
+        var stopping = new AgentStop(node, agent, core, events, () -> watchers(file, tls), releaseMs);
+        return new AgentNode(core, server, agent, events, checks, store, stopping);
+    }
+
+    /** Admin clients of every watcher, in cluster-file order, as this node (its TLS identity). */
+    private static List<AdminClient> watchers(ClusterFile file, TlsFiles tls) {
+        return file.watchers().stream().map(w -> new AdminClient(Wiring.endpoint(w.address()), w.id().value(), tls))
+                .toList();
     }
 
     public EventLog events() {
@@ -79,6 +96,23 @@ public final class AgentNode implements AutoCloseable {
 
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /**
+     * Stops as SIGTERM should: hands over the groups this node is the primary of (at most
+     * {@code stopTimeoutMs}), lets go of every IP that may still be here, then {@link #close}s.
+     */
+    public void stop(long stopTimeoutMs) {
+        try {
+            stopping.run(stopTimeoutMs);
+        } finally {
+            close();
+        }
+    }
+
+    /** Cuts a running {@link #stop} short: no more waiting for the handover, the release follows at once. */
+    public void hurry() {
+        stopping.hurry();
     }
 
     @Override

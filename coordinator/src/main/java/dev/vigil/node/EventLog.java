@@ -28,7 +28,8 @@ public final class EventLog implements EventSink {
     @Override
     public void emit(Event e) {
         Entry entry = new Entry(System.currentTimeMillis(), e);
-        if (e instanceof Event.FailoverAborted || e instanceof Event.FailoverRefused || e instanceof Event.AgentRefused || e instanceof Event.TiltChanged
+        if (e instanceof Event.FailoverAborted || e instanceof Event.FailoverRefused || e instanceof Event.AgentRefused
+                || e instanceof Event.TiltChanged || (e instanceof Event.AgentStopped s && s.outcome().equals("still-held"))
                 || (e instanceof Event.HookFinished h && !h.outcome().equals("OK"))) {
             log.warn(e.describe());
         } else if (e instanceof Event.HookFinished) {

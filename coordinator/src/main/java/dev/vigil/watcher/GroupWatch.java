@@ -430,7 +430,11 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     // ---- failover -------------------------------------------------------------------------
 
     /** An operator's request (DESIGN.md step 10). Returns the term the failover runs in. */
-    long requestFailover(NodeId to, boolean force) {
+    long requestFailover(NodeId to, boolean force, NodeId from) {
+        if (from != null && !from.equals(primary())) {
+            throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, from + " is not the primary of "
+                    + cfg.id() + ": config epoch " + ballot.epoch() + " names " + primary());
+        }
         if (to != null && cfg.node(to).isEmpty()) {
             throw new ProtocolException(ProtocolException.Code.UNKNOWN_NODE, "group " + cfg.id() + " has no node " + to);
         }

@@ -117,8 +117,16 @@ public final class Watcher {
 
     /** Starts a manual failover (or, with {@code force}, a single-watcher one); returns its term. */
     public long requestFailover(GroupId group, NodeId to, boolean force) {
+        return requestFailover(group, to, force, null);
+    }
+
+    /**
+     * As {@link #requestFailover(GroupId, NodeId, boolean)}, refused unless {@code from} (when
+     * given) is the primary in this watcher's view: the step-down of a stopping primary's agent.
+     */
+    public long requestFailover(GroupId group, NodeId to, boolean force, NodeId from) {
         guard();
-        return group(group).requestFailover(to, force);
+        return group(group).requestFailover(to, force, from);
     }
 
     public List<GroupStatus> status() {

@@ -686,4 +686,75 @@ class AgentTest {
         assertEquals(FP, logged.get(0).mine());
         assertEquals("its ack counts toward the lease", logged.get(0).effect());
     }
+
+    // ---- stopping: a primary lets go of the IP on the way out, a standby has nothing to do ----
+
+    @Test
+    void aStoppingPrimaryRunsItsReleaseHookAndTakesTheIpNoMore() {
+        Agent a = primaryHolding(W1, W2);
+        assertEquals(List.of(WEB), a.primaryOf(), "what a stop hands over");
+        assertEquals(List.of(WEB), a.holding());
+        hooks.calls.clear();
+
+        a.leave();
+        scheduler.runDue();
+        assertEquals(List.of(HookKind.RELEASE), hooks.kinds(), "the release hook runs at once, lease or not");
+        assertFalse(holds(a));
+        assertEquals(List.of(), a.holding(), "nothing left to wait for before exiting");
+        var ip = events(Event.IpChanged.class);
+        assertTrue(ip.get(ip.size() - 1).reason().startsWith("stopping"), ip.toString());
+
+        for (int round = 0; round < 3; round++) {
+            scheduler.advance(T.probeIntervalMs());
+            probe(a, N1, W1);
+            probe(a, N1, W2);
+        }
+        assertEquals(List.of(HookKind.RELEASE), hooks.kinds(), "a live lease does not take the IP back");
+    }
+
+    @Test
+    void aStoppingStandbyRunsNoHook() {
+        Agent a = standbyVouchedForInTerm3();
+        assertEquals(List.of(), a.primaryOf());
+        hooks.calls.clear();
+
+        a.leave();
+        scheduler.runDue();
+        assertEquals(List.of(), hooks.kinds(), "nothing is here to release");
+        assertEquals(List.of(), a.holding());
+    }
+
+    @Test
+    void aStopDuringAnAcquireReleasesOnceTheAcquireHookIsDone() {
+        Agent a = agent(N1);
+        probe(a, N1, W1);
+        probe(a, N1, W2);
+        scheduler.advance(T.probeIntervalMs());
+        probe(a, N1, W1);
+        a.onProbe(new ProbeRequest(WEB, W2, N1, 0, N1, 0, INC, acks.get(W2), 0, FP)); // starts the acquire hook
+        assertEquals(HookKind.ACQUIRE, hooks.calls.get(hooks.calls.size() - 1).kind());
+        assertEquals(List.of(WEB), a.holding(), "a running acquire may configure the IP");
+
+        a.leave();
+        scheduler.runDue();
+        var kinds = hooks.kinds();
+        assertEquals(List.of(HookKind.ACQUIRE, HookKind.RELEASE), kinds.subList(kinds.size() - 2, kinds.size()));
+        assertFalse(holds(a));
+        assertEquals(List.of(), a.holding());
+    }
+
+    @Test
+    void aFailingReleaseAtStopIsRetriedAndTheIpCountsAsHereUntilItSucceeds() {
+        Agent a = primaryHolding(W1, W2);
+        hooks.calls.clear();
+        hooks.results.put(HookKind.RELEASE, HookResult.ofExit(1, "ip: RTNETLINK answers: Operation not permitted"));
+        a.leave();
+        scheduler.runDue();
+        assertEquals(List.of(WEB), a.holding(), "a failed release leaves the IP possibly here");
+
+        hooks.results.remove(HookKind.RELEASE);
+        scheduler.advance(250);
+        assertEquals(List.of(), a.holding());
+        assertEquals(List.of(HookKind.RELEASE, HookKind.RELEASE), hooks.kinds());
+    }
 }

@@ -186,6 +186,11 @@ class InstallIT {
         assertEquals("CAP_NET_ADMIN CAP_NET_RAW", agent.get("AmbientCapabilities"));
         assertTrue(watcher.get("ExecStart").startsWith("/usr/bin/vigil watcher --config /etc/vigil/cluster.yaml --id %i"));
         assertTrue(agent.get("ExecStart").startsWith("/usr/bin/vigil agent --config /etc/vigil/cluster.yaml --node %i"));
+        // Stopping is a handover: SIGTERM to the agent alone, and time for the handover and a release hook.
+        assertTrue(agent.get("ExecStart").endsWith(" --stop-timeout 10s"), agent.get("ExecStart"));
+        assertEquals("SIGTERM", agent.get("KillSignal"));
+        assertEquals("mixed", agent.get("KillMode"));
+        assertEquals("30s", agent.get("TimeoutStopSec"));
     }
 
     /**

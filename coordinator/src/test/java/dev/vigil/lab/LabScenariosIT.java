@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end in network namespaces, asserting on what a client saw: real {@code vigil}
  * processes, the real floating IP moved by {@code vip-linux.sh} with gratuitous ARP, and a
  * client connecting to it every 20 ms. Faults are real: SIGKILL and link down, SIGSTOP,
- * nftables partitions. Probe 500 ms, down-after 3 s, to keep CI short. Needs root; skipped
+ * nftables partitions; SIGTERM of an agent is a stop. Probe 500 ms, down-after 3 s, to keep CI short. Needs root; skipped
  * elsewhere with the reason. Logs: {@code coordinator/target/lab-logs/<test>/}.
  */
 class LabScenariosIT {
@@ -241,6 +241,39 @@ class LabScenariosIT {
             assertTrue(status.lines().anyMatch(l -> l.matches("\\s+" + w + "\\s+n2\\s.*")),
                     "watcher " + w + " names n2 as primary:\n" + status);
         }
+    }
+
+    /** The client-visible gap of a switchover begun after {@code from}: last {@code old} answer to first {@code now}. */
+    private long gap(String old, String now, long from) throws InterruptedException {
+        long answered = awaitAnswer(now, from, Duration.ofSeconds(10));
+        long last = cluster.answers().stream().filter(a -> a.at() > from && a.at() < answered && a.who().equals(old))
+                .mapToLong(Answer::at).max().orElse(from);
+        assertNeverAfter(old, answered, "no interleaving of " + old + " and " + now + " answers");
+        return answered - last;
+    }
+
+    @Test
+    void stoppedPrimaryAgentHandsOverWithinTwiceASwitchoverGap() throws Exception {
+        start(Layout.WITNESS);
+        long asked = LabCluster.now();
+        String out = cluster.cli("client", "failover", "web", "--to", "n2");
+        assertTrue(out.contains("primary is now n2"), out);
+        long switchover = gap("n1", "n2", asked);
+        Thread.sleep(DOWN_AFTER_MS); // n1 a settled standby again
+
+        long stop = LabCluster.now();
+        assertEquals(143, cluster.stopAgent("n2"), "the agent exits after SIGTERM" + cluster.tails());
+        long stopped = gap("n2", "n1", stop);
+        long standby = cluster.firstAnswer("n1", stop).getAsLong() - stop;
+        System.out.printf("lab: client-visible gap: vigil failover %d ms, SIGTERM of the primary's agent %d ms "
+                + "(n1 answered %d ms after SIGTERM; down-after %d ms)%n", switchover, stopped, standby, DOWN_AFTER_MS);
+        // 100 ms floor: at a 20 ms poll a switchover's gap of a few tens of ms is mostly noise
+        assertTrue(stopped <= 2 * Math.max(switchover, 100), "stop gap " + stopped + " ms, switchover gap "
+                + switchover + " ms" + cluster.tails());
+        assertTrue(standby < DOWN_AFTER_MS / 2, "n1 answered " + standby + " ms after SIGTERM" + cluster.tails());
+        Thread.sleep(1_000);
+        assertHolders(List.of("n1"));
+        assertEquals(1, count("AgentStopped", "outcome", "handed-over", stop), "n2 handed over" + cluster.tails());
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The operator CLI's side of AdminService, in plain Java types so the CLI needs no protobuf.
+ * The operator CLI's side of AdminService (and a stopping agent's step-down), in plain Java types so the
+ * callers need no protobuf.
  * Errors come back as {@link AdminException} with the gRPC code and the server's description.
  */
 public final class AdminClient implements AutoCloseable {
@@ -106,6 +107,19 @@ public final class AdminClient implements AutoCloseable {
         try {
             return stub().failover(FailoverRequest.newBuilder().setGroup(group).setTo(to == null ? "" : to)
                     .setForce(force).build()).getTerm();
+        } catch (StatusRuntimeException e) {
+            throw new AdminException(e);
+        }
+    }
+
+    /**
+     * Asks for a switchover of {@code group} away from {@code node}, to the best standby, refused
+     * unless the watcher sees {@code node} as the primary; returns the term it runs in.
+     */
+    public long stepDown(String group, String node, long deadlineMs) {
+        try {
+            return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+                    .failover(FailoverRequest.newBuilder().setGroup(group).setFrom(node).build()).getTerm();
         } catch (StatusRuntimeException e) {
             throw new AdminException(e);
         }

@@ -85,10 +85,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
     @Override
     public void failover(FailoverRequest request, StreamObserver<FailoverReply> out) {
+        // A step-down moves the caller's own role away: under TLS only that node may ask for it.
+        if (!request.getFrom().isEmpty() && !Calls.authorized(out, request.getFrom())) {
+            return;
+        }
         Calls.unary(core, out, () -> {
             GroupConfig g = group(request.getGroup());
-            long term = watcher.requestFailover(g.id(), Convert.nodeOrNull(request.getTo()), request.getForce());
-            String how = request.getForce() ? "FORCED failover without election in term " : "election started in term ";
+            long term = watcher.requestFailover(g.id(), Convert.nodeOrNull(request.getTo()), request.getForce(),
+                    Convert.nodeOrNull(request.getFrom()));
+            String how = request.getForce() ? "FORCED failover without election in term "
+                    : !request.getFrom().isEmpty() ? request.getFrom() + " steps down: election started in term "
+                    : "election started in term ";
             return FailoverReply.newBuilder().setAccepted(true).setTerm(term).setReason(how + term).build();
         });
     }
