@@ -88,13 +88,28 @@ final class FaultPlan {
                 }
             });
             case 1 -> {
+                // SIGKILL, or systemd's SIGTERM: a primary's agent then hands over before it exits
                 NodeId n = pickNode();
-                c.at(start, () -> c.crashAgent(n));
-                c.at(end, () -> c.restartAgent(n));
+                boolean term = r.nextBoolean();
+                c.at(start, () -> {
+                    if (term) {
+                        c.stopAgent(n);
+                    } else {
+                        c.crashAgent(n);
+                    }
+                });
+                restartAgentOnceDown(n, end);
             }
             case 2 -> {
                 WatcherId w = pickWatcher();
-                c.at(start, () -> c.crashWatcher(w));
+                boolean term = r.nextBoolean();
+                c.at(start, () -> {
+                    if (term) {
+                        c.stopWatcher(w);
+                    } else {
+                        c.crashWatcher(w);
+                    }
+                });
                 c.at(end, () -> c.restartWatcher(w));
             }
             case 3, 4 -> {
@@ -260,7 +275,7 @@ final class FaultPlan {
             c.thaw("agent-" + n.value());
             if (!n.equals(victim)) {
                 c.restartHost(n);
-                c.restartAgent(n);
+                restartAgentOnceDown(n, c.now());
             }
         }
         for (WatcherId w : c.watcherIds()) {
@@ -268,18 +283,29 @@ final class FaultPlan {
         }
     }
 
-    /** A process (watcher or agent) killed and started again {@code downMs} later, state kept. */
+    /** {@code systemctl restart}: SIGTERM, and a start again {@code downMs} after the process has exited. */
     private void restartProcess(String id, long downMs) {
         for (WatcherId w : c.watcherIds()) {
             if (w.value().equals(id)) {
-                c.crashWatcher(w);
+                c.stopWatcher(w);
                 c.at(c.now() + downMs, () -> c.restartWatcher(w));
                 return;
             }
         }
         NodeId n = new NodeId(id);
-        c.crashAgent(n);
-        c.at(c.now() + downMs, () -> c.restartAgent(n));
+        c.stopAgent(n);
+        restartAgentOnceDown(n, c.now() + downMs);
+    }
+
+    /** Starts the agent at {@code at}, or as soon after as a stop that is still handing over has ended. */
+    private void restartAgentOnceDown(NodeId n, long at) {
+        c.at(at, () -> {
+            if (c.agentUp(n) && c.now() < FAULT_END_MS + SimStop.STOP_TIMEOUT_MS + SimCluster.HOOK_TIMEOUT_MS) {
+                restartAgentOnceDown(n, c.now() + 250);
+            } else {
+                c.restartAgent(n);
+            }
+        });
     }
 
     /** The cluster file with another failover-timeout: the same safety bounds, another fingerprint. */

@@ -282,6 +282,40 @@ public final class SimCluster {
         restartAgent(n);
     }
 
+    /** SIGTERM of the agent, as systemd sends it: a primary hands over and lets go before it exits ({@link SimStop}). */
+    public void stopAgent(NodeId n) {
+        NodeHost h = nodes.get(n);
+        if (!h.proc.live() || h.instance == null) {
+            return;
+        }
+        checker.note("FAULT SIGTERM agent " + n);
+        SimStop.start(this, n, h.proc, h.instance);
+    }
+
+    /** SIGTERM of a watcher: it stops (no more votes, probes or steps of a failover it leads) and exits. */
+    public void stopWatcher(WatcherId w) {
+        WatcherHost h = watchers.get(w);
+        if (!h.proc.live() || h.instance == null) {
+            return;
+        }
+        checker.note("FAULT SIGTERM watcher " + w);
+        h.instance.stop();
+        crashWatcher(w);
+    }
+
+    /** A stopping agent's step-down request to one watcher, over the network; {@code accepted} false if refused. */
+    void stepDown(SimWorld.Proc from, WatcherId to, NodeId node, java.util.function.Consumer<Boolean> accepted) {
+        WatcherHost h = watchers.get(to);
+        net.call(from, h.proc, () -> {
+            try {
+                h.instance.requestFailover(GROUP, null, false, node);
+                return true;
+            } catch (ProtocolException e) {
+                return false;
+            }
+        }, accepted);
+    }
+
     /** SIGKILL of the agent process: the kernel keeps the IP if it had it. */
     public void crashAgent(NodeId n) {
         NodeHost h = nodes.get(n);
@@ -467,6 +501,10 @@ public final class SimCluster {
 
     public boolean watcherUp(WatcherId w) {
         return watchers.get(w).proc.up;
+    }
+
+    public boolean agentUp(NodeId n) {
+        return nodes.get(n).proc.up;
     }
 
     public boolean agentLive(NodeId n) {

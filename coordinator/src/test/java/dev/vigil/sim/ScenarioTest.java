@@ -156,6 +156,37 @@ class ScenarioTest {
     }
 
     @Test
+    void aSigtermOfThePrimarysAgentHandsOverWithinASwitchoverGap() {
+        SimCluster c = cluster(10);
+        List<List<NodeId>> seen = holdersAtEveryChange(c);
+        long stopAt = c.now();
+        c.stopAgent(N1);
+        c.runFor(5_000);
+
+        assertSafe(c);
+        assertN1LetGoBeforeN2TookOver(seen, c);
+        assertFalse(c.agentUp(N1), "the agent exited once it had let go");
+        long took = ipAcquiredAt(N2) - stopAt;
+        assertTrue(took < T.probeIntervalMs(), "n2 answered " + took + " ms after SIGTERM, not after down-after");
+        long released = events(Event.IpChanged.class).stream().filter(e -> e.node().equals(N1) && !e.held())
+                .mapToLong(happenedAt::get).max().orElseThrow();
+        assertTrue(ipAcquiredAt(N2) - released < 500, "switchover gap " + (ipAcquiredAt(N2) - released) + " ms");
+    }
+
+    @Test
+    void aSigtermOfAStandbysAgentJustExits() {
+        SimCluster c = cluster(11);
+        events.clear();
+        c.stopAgent(N2);
+        c.runFor(5_000);
+
+        assertSafe(c);
+        assertFalse(c.agentUp(N2));
+        assertEquals(List.of(N1), c.ipHolders());
+        assertTrue(events(Event.IpChanged.class).stream().noneMatch(e -> e.node().equals(N1) && !e.held()));
+    }
+
+    @Test
     void aMinorityOfWatchersCutOffCausesNoFailover() {
         SimCluster c = cluster(2);
         c.partition(List.of("w1"), List.of("n1", "n2", "w2", "w3"));
