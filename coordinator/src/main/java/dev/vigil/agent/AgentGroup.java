@@ -58,6 +58,7 @@ final class AgentGroup {
     /** Non-null while this agent, started without state, learns its fencing token from the watchers. */
     private Catchup catchup;
     private boolean leaving; // stopping: the IP goes, whatever the lease says, and is not taken again
+    private long promotedTerm;
 
     AgentGroup(Agent a, GroupConfig cfg) {
         this.a = a;
@@ -125,7 +126,7 @@ final class AgentGroup {
         // A stamp this incarnation never issued acks nothing: none yet, or one of an earlier run,
         // whose clock (restarted by a reboot) may have been ahead of or behind this one's.
         if (r.ackIncarnation() == a.incarnation() && r.ackStamp() <= now) {
-            lease.probe(r.watcher(), r.ackStamp(), r.vouchTerm());
+            lease.probe(r.watcher(), r.ackStamp(), r.vouchTerm(), a.self().equals(r.primary()));
         }
         evaluate();
         return reply(now);
@@ -165,6 +166,12 @@ final class AgentGroup {
         // Past the fencing check, the request's term is the agent's (equal or higher).
         if (r.term() != highestTerm) {
             obey(r.term(), "promote by " + r.leader());
+        }
+        if (r.term() > promotedTerm) {
+            // The voters' next probes bring the new term; until then, for half a failover-timeout
+            // (which their votes outlast, Ballot#vouchTerm), their older vouches count here.
+            promotedTerm = r.term();
+            lease.promoted(a.scheduler().nowMillis() + cfg.timings().failoverTimeoutMs() / 2);
         }
         waiters.promote(r.term(), reply);
         if (epoch == r.term() && a.self().equals(primary)) {
@@ -268,7 +275,7 @@ final class AgentGroup {
     // ---- the one rule ---------------------------------------------------------------------
 
     private boolean wantHold(long now) {
-        return !leaving && primary() && lease.held(leaseNeededUntil(now), epoch);
+        return !leaving && primary() && a.fencing().mayHold(lease.held(leaseNeededUntil(now), epoch));
     }
 
     /** Keeping the IP needs a lease now; taking it, one that lasts {@link Lease#takeMarginMs} more. */

@@ -8,15 +8,20 @@ import java.util.Map;
 
 /**
  * The self-fencing lease of DESIGN.md step 8, pure: a watcher is live while its latest probe
- * acknowledges a reply this agent sent within {@code fence-after}, and vouches with a term not
- * newer than the agent's config epoch. The agent may hold the IP only while a majority is live.
+ * acknowledges a reply this agent sent within {@code fence-after}, and vouches with the agent's
+ * config epoch; with an older term only when that watcher names this node primary, or for a
+ * short while after a Promote ({@link #promoted}), so that a node promoted in a failover takes
+ * the IP at once, before the voters' next probes carry the new term, yet one whose failover was
+ * given up cannot take it later on the vouches that the old primary has again by then. The agent
+ * may hold the IP only while a majority is live.
  */
 public final class Lease {
-    private record Ack(long stamp, long vouchTerm) {}
+    private record Ack(long stamp, long vouchTerm, boolean namesMe) {}
 
     private final Map<WatcherId, Ack> acks = new HashMap<>();
     private final long fenceAfterMs;
     private final int majority;
+    private long olderUntil = Long.MIN_VALUE;
 
     public Lease(long fenceAfterMs, int majority) {
         this.fenceAfterMs = fenceAfterMs;
@@ -26,13 +31,12 @@ public final class Lease {
     /**
      * Records a probe. Probes can arrive out of order: an older ack is ignored, and on a tie the
      * higher vouch term wins, so a delayed probe cannot restore a vouch that was withdrawn.
+     * {@code namesMe}: the probe names this node the primary.
      */
-    public void probe(WatcherId watcher, long ackStamp, long vouchTerm) {
+    public void probe(WatcherId watcher, long ackStamp, long vouchTerm, boolean namesMe) {
         Ack old = acks.get(watcher);
-        if (old == null || ackStamp > old.stamp) {
-            acks.put(watcher, new Ack(ackStamp, vouchTerm));
-        } else if (ackStamp == old.stamp && vouchTerm > old.vouchTerm) {
-            acks.put(watcher, new Ack(ackStamp, vouchTerm));
+        if (old == null || ackStamp > old.stamp || (ackStamp == old.stamp && vouchTerm > old.vouchTerm)) {
+            acks.put(watcher, new Ack(ackStamp, vouchTerm, namesMe));
         }
     }
 
@@ -46,6 +50,11 @@ public final class Lease {
     public static long takeMarginMs(Timings t) {
         long slack = t.fenceAfterMs() - 2 * t.probeIntervalMs() - t.probeTimeoutMs();
         return Math.max(0, Math.min(t.probeIntervalMs(), slack));
+    }
+
+    /** A Promote made this node primary: until {@code until}, vouches of older terms count too. */
+    public void promoted(long until) {
+        olderUntil = until;
     }
 
     public void clear() {
@@ -83,6 +92,7 @@ public final class Lease {
     }
 
     private boolean counts(Ack a, long now, long epoch) {
-        return now - a.stamp <= fenceAfterMs && a.vouchTerm <= epoch;
+        return now - a.stamp <= fenceAfterMs
+                && (a.vouchTerm == epoch || (a.vouchTerm < epoch && (a.namesMe || now < olderUntil)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.agent.FencingRule;
-import dev.vigil.election.VoteRule;
+import dev.vigil.sim.Plant;
 import dev.vigil.sim.Simulation;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     long[] sum = new long[3];
                     for (long s = next.getAndIncrement(); s < last; s = next.getAndIncrement()) {
                         int w = watchers != null ? watchers : (s % 2 == 0 ? 3 : 5);
-                        Simulation.Result r = Simulation.run(s, w, VoteRule.STANDARD, FencingRule.STANDARD, trace);
+                        Simulation.Result r = Simulation.run(s, w, Plant.NONE, trace);
                         sum[0] += r.failovers();
                         sum[1] += r.events();
                         sum[2] += r.virtualMs();

@@ -36,6 +36,7 @@ public final class Prober {
     private final AgentClient agents;
     private final Request request;
     private final Listener listener;
+    private final AckRule ackRule;
 
     private long lastOk;
     private long lastServing;
@@ -52,13 +53,14 @@ public final class Prober {
 
     /** {@code request} builds a probe carrying the given ack. The node counts as fresh at creation. */
     public Prober(NodeId node, Timings timings, Scheduler scheduler, AgentClient agents,
-            Request request, Listener listener) {
+            Request request, Listener listener, AckRule ackRule) {
         this.node = node;
         this.timings = timings;
         this.scheduler = scheduler;
         this.agents = agents;
         this.request = request;
         this.listener = listener;
+        this.ackRule = ackRule;
         this.lastOk = scheduler.nowMillis();
         this.lastServing = lastOk;
     }
@@ -174,14 +176,13 @@ public final class Prober {
     }
 
     /**
-     * Keeps the newest stamp of the agent's newest incarnation. Stamps of one incarnation are
-     * ordered by its clock; across incarnations only the send times of the probes they answered
-     * say which run is the newer, since a reboot restarts the agent's clock (the new run's stamps
-     * may be far below the old ones).
+     * Keeps the newest stamp of the agent's newest incarnation ({@link AckRule#STANDARD}). Stamps
+     * of one incarnation are ordered by its clock; across incarnations only the send times of the
+     * probes they answered say which run is the newer, since a reboot restarts the agent's clock
+     * (the new run's stamps may be far below the old ones).
      */
     private void ack(long sent, ProbeReply reply) {
-        boolean newer = reply.incarnation() == ackIncarnation ? reply.stamp() > ackStamp : sent > ackSent;
-        if (newer) {
+        if (ackRule.newer(ackIncarnation, ackStamp, ackSent, reply.incarnation(), reply.stamp(), sent)) {
             ackIncarnation = reply.incarnation();
             ackStamp = reply.stamp();
             ackSent = Math.max(ackSent, sent);

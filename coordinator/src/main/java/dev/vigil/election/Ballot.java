@@ -23,6 +23,8 @@ public final class Ballot {
     private long epoch;
     private NodeId primary;
     private long voteAt;
+    /** The one node a manual vote vouches for; null: every node (an automatic vote, or one restored from disk). */
+    private NodeId voteFor;
     private final boolean restored;
 
     /** Loads the saved state, or starts at term 0 with the configured primary. */
@@ -84,22 +86,20 @@ public final class Ballot {
 
     /**
      * Records this watcher's vote in {@code inTerm}; whether to cast it is {@link VoteRule}'s
-     * decision. {@code withdraw}: the vote also withdraws this watcher's vouching for the current
-     * primary (an automatic failover, where the old primary must let go by itself). A manual
-     * switchover does not withdraw it: its leader demotes and releases the old primary first, in
-     * graceful order, and promotes only once that release has succeeded.
+     * decision. From now on this watcher vouches with {@code inTerm} ({@link #vouchTerm}) for
+     * every node ({@code onlyFor} null: an automatic failover, where the old primary's lease from
+     * this watcher ends and the node the leader promotes gets one), or only for {@code onlyFor},
+     * the target of a manual switchover, whose leader demotes and releases the old primary first,
+     * in graceful order: the old primary keeps this watcher's vouch until then.
      */
-    public void vote(WatcherId candidate, long inTerm, long now, boolean withdraw) {
-        long voteTerm = withdraw ? inTerm : lastVoteTerm;
-        long voteEpoch = withdraw ? epoch : lastVoteEpoch;
-        store.save(group, new WatcherState(inTerm, candidate, voteTerm, voteEpoch, epoch, primary));
+    public void vote(WatcherId candidate, long inTerm, long now, NodeId onlyFor) {
+        store.save(group, new WatcherState(inTerm, candidate, inTerm, epoch, epoch, primary));
         term = inTerm;
         votedFor = candidate;
-        lastVoteTerm = voteTerm;
-        lastVoteEpoch = voteEpoch;
-        if (withdraw) {
-            voteAt = now;
-        }
+        lastVoteTerm = inTerm;
+        lastVoteEpoch = epoch;
+        voteAt = now;
+        voteFor = onlyFor;
     }
 
     /**
@@ -134,14 +134,18 @@ public final class Ballot {
     }
 
     /**
-     * The term this watcher vouches with in probes: while a vote it cast against the current
-     * primary may still be acted on, that vote's term (above the primary's epoch, so the
-     * primary's lease stops counting this watcher); otherwise the epoch. A vote stops mattering
-     * once failover-timeout has passed, since its leader gives up by then, and it never
-     * withdraws vouching from a primary installed after it was cast.
+     * The term this watcher vouches with in probes of {@code node}: while a vote it cast may
+     * still be acted on, that vote's term for the nodes the vote covers (above the old primary's
+     * epoch, so its lease stops counting this watcher; the epoch of the node the leader promotes,
+     * so its lease counts it); otherwise the epoch. A vote stops mattering {@code withdrawalMs}
+     * after it was cast: its leader gives up after failover-timeout, and the node it promoted
+     * counts older vouches for at most half a failover-timeout after its Promote arrived
+     * (dev.vigil.agent.Lease), so the old primary regains a lease from this watcher only once
+     * no late promotion can take the IP on it. A vote ends once an epoch as new as its term is
+     * installed, not when an older one is learned late (a switchover that completed unseen).
      */
-    public long vouchTerm(long now, long failoverTimeoutMs) {
-        boolean active = lastVoteEpoch == epoch && lastVoteTerm > epoch && now - voteAt < failoverTimeoutMs;
+    public long vouchTerm(long now, long withdrawalMs, NodeId node) {
+        boolean active = lastVoteTerm > epoch && now - voteAt < withdrawalMs && (voteFor == null || voteFor.equals(node));
         return active ? lastVoteTerm : epoch;
     }
 }

@@ -1,10 +1,9 @@
 package dev.vigil.node;
 
-import dev.vigil.agent.FencingRule;
 import dev.vigil.core.GroupId;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.WatcherId;
-import dev.vigil.election.VoteRule;
+import dev.vigil.sim.Plant;
 import dev.vigil.sim.Simulation;
 import dev.vigil.store.AgentState;
 import dev.vigil.store.FileStateStore;
@@ -72,7 +71,7 @@ final class Rehearsal {
         try {
             // From seed 1: the same drill on every start. The trace makes each event describe itself.
             do {
-                Simulation.Result r = Simulation.run(++seeds, 3, VoteRule.STANDARD, FencingRule.STANDARD, true);
+                Simulation.Result r = Simulation.run(++seeds, 3, Plant.NONE, true);
                 failovers += r.failovers();
                 if (!r.ok()) {
                     problems.add("simulated seed " + seeds + " broke an invariant: " + r.violation());

@@ -3,6 +3,7 @@ package dev.vigil.node;
 import dev.vigil.config.ClusterFile;
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.core.WatcherId;
+import dev.vigil.detection.AckRule;
 import dev.vigil.election.VoteRule;
 import dev.vigil.failover.HookKind;
 import dev.vigil.hooks.ProcessHookRunner;
@@ -77,7 +78,8 @@ public final class WatcherNode implements AutoCloseable {
                 id.value(), "leader");
         var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));
         var watcher = new Watcher(id, protocol, core, peers, agents, hooks, store, events,
-                new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD);
+                new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD,
+                AckRule.STANDARD);
         warmUp(agents, peers);
         // The watcher starts before its server does, so no message reaches it unstarted (its
         // TILT guard would take the time since boot for a stall of its scheduler).

@@ -16,6 +16,7 @@ import dev.vigil.failover.HookResult;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.store.AgentState;
 import dev.vigil.store.MemoryStateStore;
+import dev.vigil.store.StateStore;
 import dev.vigil.store.WatcherState;
 import dev.vigil.transport.AgentClient;
 import dev.vigil.transport.AgentReply;
@@ -48,10 +49,9 @@ import java.util.function.Consumer;
  */
 public final class SimCluster {
     /** How to build a cluster. {@code colocated}: the first watchers run on the HA nodes' hosts. */
-    public record Options(int watchers, int nodes, boolean colocated, Timings timings, VoteRule voteRule,
-            FencingRule fencing) {
+    public record Options(int watchers, int nodes, boolean colocated, Timings timings, Plant plant) {
         public static Options of(int watchers) {
-            return new Options(watchers, 2, false, Timings.defaults(), VoteRule.STANDARD, FencingRule.STANDARD);
+            return new Options(watchers, 2, false, Timings.defaults(), Plant.NONE);
         }
     }
 
@@ -66,7 +66,6 @@ public final class SimCluster {
     final GroupConfig group;
     final Options options;
     private final List<NodeConfig> nodeConfigs;
-    final long fencingBoundMs;
     private final Map<WatcherId, WatcherHost> watchers = new LinkedHashMap<>();
     private final Map<NodeId, NodeHost> nodes = new LinkedHashMap<>();
     /** The cluster file each watcher or agent (by id) read at its last start, if not {@link #config}. */
@@ -85,8 +84,32 @@ public final class SimCluster {
     final class WatcherHost {
         final WatcherId id;
         final SimWorld.Proc proc;
-        final MemoryStateStore<WatcherState> store = new MemoryStateStore<>();
+        /** Its disk: written values survive a crash; with the lazy-disk plant, saves only become due later. */
+        final MemoryStateStore<WatcherState> store = new MemoryStateStore<>(world::now);
         Watcher instance;
+
+        /** What the watcher writes through: the disk, or a planted one whose save returns before the write. */
+        StateStore<WatcherState> disk() {
+            if (!options.plant().lazyWatcherDisk()) {
+                return store;
+            }
+            return new StateStore<>() {
+                @Override
+                public WatcherState load(GroupId group) {
+                    return store.load(group);
+                }
+
+                @Override
+                public void save(GroupId group, WatcherState value) {
+                    store.saveLater(group, value);
+                }
+
+                @Override
+                public void saveLater(GroupId group, WatcherState value) {
+                    store.saveLater(group, value);
+                }
+            };
+        }
 
         WatcherHost(WatcherId id, String host) {
             this.id = id;
@@ -134,9 +157,8 @@ public final class SimCluster {
         this.nodeConfigs = List.copyOf(nodeConfigs);
         this.config = config(options.watchers());
         this.group = config.groups().get(0);
-        this.checker = new Invariants(world, config);
+        this.checker = new Invariants(world);
         Timings t = options.timings();
-        this.fencingBoundMs = t.fenceAfterMs() + t.probeIntervalMs() + HOOK_TIMEOUT_MS;
         watchers.values().stream().filter(h -> h.proc.up).forEach(this::startWatcher);
         nodes.values().forEach(this::startAgent);
     }
@@ -227,6 +249,27 @@ public final class SimCluster {
         ipDirty = true;
     }
 
+    /** How long a release run may take: a hook that hangs to its timeout, the retry 250 ms later, and that run. */
+    static final long RELEASE_RUN_MS = HOOK_TIMEOUT_MS + 500;
+
+    /** An acquire configures the IP on {@code node}: every other live holder must have lost its lease by now. */
+    private void acquiring(NodeId node) {
+        for (NodeId other : ipOn) {
+            NodeHost h = nodes.get(other);
+            if (other.equals(node) || !h.proc.live() || h.instance == null) {
+                continue;
+            }
+            ProbeReply now = h.instance.status().get(0);
+            ClusterConfig file = files.getOrDefault(other.value(), config);
+            Timings t = file.groups().get(0).timings();
+            int lease = checker.wire.leaseOf(other, now.incarnation(), clockOf(other.value()), now.configEpoch(),
+                    t.fenceAfterMs(), file.watchers());
+            checker.acquired(node, other + " (epoch " + now.configEpoch() + ", primary " + now.primary() + ", token "
+                    + now.highestTerm() + ")", lease, file.majority());
+        }
+        setIp(node, true);
+    }
+
     private void recheckHolders() {
         int live = 0;
         StringBuilder who = new StringBuilder();
@@ -237,7 +280,7 @@ public final class SimCluster {
                 who.append(who.length() == 0 ? "" : ",").append(n);
             }
         }
-        checker.checkHolders(live, fencingBoundMs, who.toString());
+        checker.checkHolders(live, RELEASE_RUN_MS, who.toString());
     }
 
     // ---- faults ---------------------------------------------------------------------------
@@ -249,8 +292,8 @@ public final class SimCluster {
         }
         checker.note("FAULT crash watcher " + w);
         world.crash(h.proc);
+        h.store.crash();
         h.instance = null;
-        checker.watcherCrashed(w);
     }
 
     public void restartWatcher(WatcherId w) {
@@ -269,7 +312,7 @@ public final class SimCluster {
         checker.note("FAULT state of watcher " + w + " lost");
         crashWatcher(w);
         h.store.wipe();
-        checker.stateLost(w);
+        checker.wire.stateLost(w.value());
         restartWatcher(w);
     }
 
@@ -279,6 +322,7 @@ public final class SimCluster {
         checker.note("FAULT state of agent " + n + " lost");
         crashAgent(n);
         h.store.wipe();
+        checker.wire.stateLost(n.value());
         restartAgent(n);
     }
 
@@ -390,6 +434,9 @@ public final class SimCluster {
         if (p.up && !p.frozen) {
             checker.note("FAULT freeze " + proc);
             world.freeze(p);
+            if (watchers.containsKey(new WatcherId(proc))) {
+                checker.wire.frozen(new WatcherId(proc));
+            }
             ipDirty = true;
         }
     }
@@ -398,6 +445,11 @@ public final class SimCluster {
         SimWorld.Proc p = proc(proc);
         if (p.frozen) {
             checker.note("FAULT thaw " + proc);
+            WatcherId w = new WatcherId(proc);
+            if (watchers.containsKey(w)) {
+                ClusterConfig file = files.getOrDefault(proc, config);
+                checker.wire.thawed(w, Watcher.tiltStallMs(file), Watcher.tiltMs(file));
+            }
             world.thaw(p);
             ipDirty = true;
         }
@@ -460,6 +512,9 @@ public final class SimCluster {
         }
         checker.note("OPERATOR failover via " + w + (to == null ? "" : " to " + to) + (force ? " FORCED" : ""));
         try {
+            if (force) {
+                checker.wire.forced(h.instance.status().get(0).term() + 1); // the term it leads in, unelected
+            }
             h.instance.requestFailover(GROUP, to, force);
             return true;
         } catch (ProtocolException e) {
@@ -577,8 +632,8 @@ public final class SimCluster {
             leaderHooks.add(call);
             sched.schedule(0, () -> done.accept(HookResult.SKIPPED));
         };
-        h.instance = new Watcher(h.id, files.getOrDefault(h.id.value(), config), sched, new Peers(h.proc), new Agents(h.proc), hooks, h.store,
-                checker, random.split(), options.voteRule());
+        h.instance = new Watcher(h.id, files.getOrDefault(h.id.value(), config), sched, new Peers(h.proc), new Agents(h.proc), hooks, h.disk(),
+                checker, random.split(), options.plant().votes(), options.plant().acks());
         h.instance.start();
     }
 
@@ -607,7 +662,7 @@ public final class SimCluster {
             // an agent that crashes meanwhile, or whose acquire then fails or hangs, may leave
             // the IP here; half of the failed ones do.
             if (call.kind() == HookKind.ACQUIRE && (!fail || hookRandom.nextBoolean())) {
-                sched.schedule(hookRandom.nextLong(took), () -> setIp(h.id, true));
+                sched.schedule(hookRandom.nextLong(took), () -> acquiring(h.id));
             }
             if (roll < hookHangPercent) {
                 sched.schedule(took, () -> done.accept(new HookResult(HookResult.Outcome.TIMEOUT, -1,
@@ -628,7 +683,7 @@ public final class SimCluster {
             });
         };
         h.instance = new Agent(h.id, files.getOrDefault(h.id.value(), config), sched, hooks, h.store, checker,
-                options.fencing(), incarnation(random));
+                options.plant().fencing(), incarnation(random));
         h.instance.start();
     }
 
@@ -640,19 +695,24 @@ public final class SimCluster {
         return id;
     }
 
+    /** A watcher's peer transport; every message is shown to the checker's {@link Wire} as it leaves and is handled. */
     private final class Peers implements PeerTransport {
         private final SimWorld.Proc from;
+        private final WatcherId self;
 
         Peers(SimWorld.Proc from) {
             this.from = from;
+            this.self = new WatcherId(from.name);
         }
 
         @Override
         public void hello(WatcherId to, Hello hello) {
             WatcherHost h = watchers.get(to);
+            checker.wire.helloSent(self, hello);
             net.send(from, h.proc, () -> {
                 try {
                     h.instance.onHello(hello);
+                    checker.wire.helloHandled(to, hello);
                 } catch (ProtocolException e) {
                     // refused, as with an error status
                 }
@@ -662,40 +722,75 @@ public final class SimCluster {
         @Override
         public void isPrimaryDown(WatcherId to, Hello mine, Consumer<Hello> reply) {
             WatcherHost h = watchers.get(to);
-            net.call(from, h.proc, () -> h.instance.onIsPrimaryDown(mine), reply);
+            checker.wire.helloSent(self, mine);
+            net.call(from, h.proc, () -> {
+                Hello view = h.instance.onIsPrimaryDown(mine);
+                checker.wire.helloHandled(to, mine);
+                checker.wire.helloSent(to, view);
+                return view;
+            }, view -> {
+                checker.wire.helloHandled(self, view);
+                reply.accept(view);
+            });
         }
 
         @Override
         public void requestVote(WatcherId to, VoteRequest request, Consumer<VoteReply> reply) {
             WatcherHost h = watchers.get(to);
-            net.call(from, h.proc, () -> h.instance.onRequestVote(request), reply);
+            ClusterConfig file = files.getOrDefault(self.value(), config);
+            checker.wire.voteRequested(self, request, file.groups().get(0).quorum(),
+                    file.groups().get(0).timings().reportTtlMs(), file.watchers());
+            net.call(from, h.proc, () -> {
+                VoteReply r = h.instance.onRequestVote(request);
+                checker.wire.voteAnswered(request, r);
+                return r;
+            }, reply);
         }
     }
 
+    /** A watcher's agent client; probes, their replies and commands are shown to the checker's {@link Wire}. */
     private final class Agents implements AgentClient {
         private final SimWorld.Proc from;
+        private final WatcherId self;
 
         Agents(SimWorld.Proc from) {
             this.from = from;
+            this.self = new WatcherId(from.name);
         }
 
         @Override
         public void probe(NodeId node, ProbeRequest request, ProbeCallback reply) {
             NodeHost h = nodes.get(node);
             // arrival on the watcher's clock, as the gRPC edge stamps it
-            net.call(from, h.proc, () -> h.instance.onProbe(request), r -> reply.reply(r, clockOf(from.host)));
+            net.call(from, h.proc, () -> {
+                ProbeReply r = h.instance.onProbe(request);
+                checker.wire.probeHandled(node, request);
+                checker.wire.probeAnswered(r);
+                return r;
+            }, r -> reply.reply(r, clockOf(from.host)));
         }
 
         @Override
         public void promote(NodeId node, PromoteRequest request, Consumer<AgentReply> reply) {
             NodeHost h = nodes.get(node);
-            net.callAsync(from, h.proc, cb -> h.instance.onPromote(request, cb), reply);
+            checker.wire.commandSent(self, request.term(), node, true, votesNeeded());
+            long window = files.getOrDefault(node.value(), config).groups().get(0).timings().failoverTimeoutMs() / 2;
+            net.callAsync(from, h.proc, cb -> {
+                h.instance.onPromote(request, cb);
+                checker.wire.promoteHandled(node, request.term(), window);
+            }, reply);
         }
 
         @Override
         public void release(NodeId node, ReleaseRequest request, Consumer<AgentReply> reply) {
             NodeHost h = nodes.get(node);
+            checker.wire.commandSent(self, request.term(), node, false, votesNeeded());
             net.callAsync(from, h.proc, cb -> h.instance.onRelease(request, cb), reply);
+        }
+
+        private int votesNeeded() {
+            ClusterConfig file = files.getOrDefault(self.value(), config);
+            return file.votesNeeded(file.groups().get(0));
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.vigil.sim;
 
-import dev.vigil.agent.FencingRule;
 import dev.vigil.config.Timings;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.WatcherId;
-import dev.vigil.election.VoteRule;
 import dev.vigil.watcher.GroupStatus;
 import dev.vigil.watcher.Watcher;
 import java.util.List;
@@ -31,16 +29,16 @@ public final class Simulation {
     private Simulation() {}
 
     public static Result run(long seed, int watchers) {
-        return run(seed, watchers, VoteRule.STANDARD, FencingRule.STANDARD, false);
+        return run(seed, watchers, Plant.NONE, false);
     }
 
     /** {@code trace}: keep the last events even when the seed passes (for a replay). */
-    public static Result run(long seed, int watchers, VoteRule voteRule, FencingRule fencing, boolean trace) {
+    public static Result run(long seed, int watchers, Plant plant, boolean trace) {
         var shape = new SplittableRandom(seed);
         int nodes = shape.nextInt(3) == 0 ? 3 : 2;
         boolean colocated = shape.nextBoolean();
         Timings timings = shape.nextInt(5) == 0 ? Timings.of(250, 1_000, 4_000) : Timings.defaults();
-        var options = new SimCluster.Options(watchers, nodes, colocated, timings, voteRule, fencing);
+        var options = new SimCluster.Options(watchers, nodes, colocated, timings, plant);
         var cluster = new SimCluster(shape.nextLong(), options);
         FaultPlan.apply(cluster, shape.split());
         long end = FaultPlan.FAULT_END_MS + Watcher.tiltMs(cluster.config) + timings.downAfterMs() + timings.failoverTimeoutMs()

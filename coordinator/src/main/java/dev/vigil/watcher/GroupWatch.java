@@ -95,7 +95,8 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             catchup = new Catchup(needed, now, ELECTION_TIMEOUT_MIN_MS + ELECTION_TIMEOUT_SPAN_MS);
         }
         for (NodeConfig n : cfg.nodes()) {
-            probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), (inc, ack) -> probeRequest(n.id(), inc, ack), this));
+            probers.put(n.id(), new Prober(n.id(), t, w.scheduler(), w.agents(), (inc, ack) -> probeRequest(n.id(), inc, ack), this,
+                    w.ackRule()));
         }
     }
 
@@ -129,7 +130,17 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
 
     private ProbeRequest probeRequest(NodeId node, long ackIncarnation, long ack) {
         return new ProbeRequest(cfg.id(), w.id(), node, ballot.epoch(), primary(),
-                ballot.vouchTerm(now(), t.failoverTimeoutMs()), ackIncarnation, ack, ballot.term(), fp.mine());
+                ballot.vouchTerm(now(), withdrawalMs(), node), ackIncarnation, ack, ballot.term(), fp.mine());
+    }
+
+    /**
+     * How long a vote withdraws this watcher's vouch ({@link Ballot#vouchTerm}): the leader's
+     * failover-timeout, the election's longest life before it, and the half failover-timeout in
+     * which the node promoted last may count older vouches, after a Promote itself up to half a
+     * failover-timeout late.
+     */
+    private long withdrawalMs() {
+        return 2 * t.failoverTimeoutMs() + ELECTION_TIMEOUT_MIN_MS + ELECTION_TIMEOUT_SPAN_MS;
     }
 
     @Override
@@ -333,7 +344,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
     private void startElection(String cause, boolean manual, NodeId target) {
         long now = now();
         long term = ballot.term() + 1;
-        ballot.vote(w.id(), term, now, !manual);
+        ballot.vote(w.id(), term, now, manual ? target : null);
         leader = null;
         election = new Election(term, w.votesNeeded(cfg), manual, target);
         election.grant(w.id());
@@ -422,7 +433,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             w.sink().emit(new Event.VoteRefused(now, w.id(), cfg.id(), r.term(), r.candidate(), why));
             return new VoteReply(cfg.id(), w.id(), ballot.term(), false, why, fp.mine());
         }
-        ballot.vote(r.candidate(), r.term(), now, !r.manual());
+        ballot.vote(r.candidate(), r.term(), now, r.manual() ? r.target() : null);
         w.sink().emit(new Event.VoteGranted(now, w.id(), cfg.id(), r.term(), r.candidate()));
         return new VoteReply(cfg.id(), w.id(), ballot.term(), true, "granted", fp.mine());
     }
@@ -443,6 +454,10 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
         }
         if (catchup != null) {
             throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, w.id() + ": " + catchup.progress());
+        }
+        if (w.tilt()) {
+            throw new ProtocolException(ProtocolException.Code.FAILED_PRECONDITION, w.id()
+                    + " is in TILT (its own scheduler stalled; its timings cannot be trusted): ask another watcher");
         }
         if (run != null || election != null) {
             long busy = run != null ? run.term() : election.term();
@@ -468,7 +483,7 @@ final class GroupWatch implements Prober.Listener, FailoverRun.Host {
             return ballot.term();
         }
         long term = ballot.term() + 1;
-        ballot.vote(w.id(), term, now(), true);
+        ballot.vote(w.id(), term, now(), null);
         w.sink().emit(new Event.LeaderElected(now(), w.id(), cfg.id(), term, 1, 1,
                 "FORCED by operator: no election, no quorum, split brain possible"));
         lead(term, FailoverRun.Mode.FORCE, target);

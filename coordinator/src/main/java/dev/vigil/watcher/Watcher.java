@@ -8,6 +8,7 @@ import dev.vigil.core.GroupId;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
+import dev.vigil.detection.AckRule;
 import dev.vigil.election.VoteRule;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.store.StateStore;
@@ -50,6 +51,7 @@ public final class Watcher {
     private final EventSink sink;
     private final RandomGenerator random;
     private final VoteRule voteRule;
+    private final AckRule ackRule;
     private final List<WatcherId> peers;
     private final Map<NodeId, Long> probePhases = new LinkedHashMap<>();
     private final Map<GroupId, GroupWatch> groups = new LinkedHashMap<>();
@@ -63,7 +65,7 @@ public final class Watcher {
 
     public Watcher(WatcherId id, ClusterConfig cluster, Scheduler scheduler, PeerTransport transport,
             AgentClient agents, HookRunner hooks, StateStore<WatcherState> store, EventSink sink,
-            RandomGenerator random, VoteRule voteRule) {
+            RandomGenerator random, VoteRule voteRule, AckRule ackRule) {
         if (!cluster.watchers().contains(id)) {
             throw new IllegalArgumentException("watcher " + id + " is not in the cluster's watchers " + cluster.watchers());
         }
@@ -77,6 +79,7 @@ public final class Watcher {
         this.sink = sink;
         this.random = random;
         this.voteRule = voteRule;
+        this.ackRule = ackRule;
         this.peers = cluster.watchers().stream().filter(w -> !w.equals(id)).toList();
         this.tiltStallMs = tiltStallMs(cluster);
         this.tiltMs = tiltMs(cluster);
@@ -275,6 +278,10 @@ public final class Watcher {
 
     VoteRule voteRule() {
         return voteRule;
+    }
+
+    AckRule ackRule() {
+        return ackRule;
     }
 
     /**

@@ -111,7 +111,7 @@ class ProberTest {
         return new Prober(NODE, timings, scheduler, agents, (inc, ack) -> {
             ackStampsRequested.add(ack);
             return new ProbeRequest(WEB, ME, NODE, 1, NODE, 1, inc, ack, 1, "");
-        }, listener);
+        }, listener, AckRule.STANDARD);
     }
 
     @Test

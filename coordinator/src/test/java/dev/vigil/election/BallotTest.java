@@ -52,14 +52,14 @@ class BallotTest {
         disk.full = true;
 
         assertThrows(UncheckedIOException.class, () -> b.observe(7));
-        assertThrows(UncheckedIOException.class, () -> b.vote(W1, 8, 100, true));
+        assertThrows(UncheckedIOException.class, () -> b.vote(W1, 8, 100, null));
         assertThrows(UncheckedIOException.class, () -> b.install(9, N2));
 
         assertEquals(3, b.term(), "the term gossiped after failed saves");
         assertNull(b.votedFor());
         assertEquals(0, b.epoch());
         assertEquals(N1, b.primary());
-        assertEquals(0, b.vouchTerm(100, 10_000), "a vote that was never saved withdraws nothing");
+        assertEquals(0, b.vouchTerm(100, 10_000, N1), "a vote that was never saved withdraws nothing");
         assertEquals(new WatcherState(3, null, 0, 0, 0, N1), disk.load(WEB), "memory and disk agree");
     }
 
@@ -67,12 +67,38 @@ class BallotTest {
     void whatIsSavedIsWhatMemoryHolds() {
         var disk = new FullDisk();
         var b = new Ballot(WEB, N1, disk, 0);
-        b.vote(W1, 4, 100, true);
+        b.vote(W1, 4, 100, null);
         assertEquals(new WatcherState(4, W1, 4, 0, 0, N1), disk.load(WEB));
         b.install(4, N2);
         assertEquals(new WatcherState(4, W1, 4, 0, 4, N2), disk.load(WEB), "same term: the vote stays");
         b.install(6, N1);
         assertEquals(new WatcherState(6, null, 4, 0, 6, N1), disk.load(WEB), "a newer epoch is a newer term");
         assertEquals(6, b.term());
+    }
+
+    @Test
+    void aManualVoteVouchesItsTermOnlyForItsTargetAndAnAutomaticOneForEveryNode() {
+        var b = new Ballot(WEB, N1, new MemoryStateStore<>(), 0);
+        b.vote(W1, 3, 100, N2);
+        assertEquals(3, b.vouchTerm(200, 10_000, N2), "the target's lease counts this watcher in the new term");
+        assertEquals(0, b.vouchTerm(200, 10_000, N1), "the old primary keeps its vouch until it is demoted");
+
+        b.vote(W1, 4, 300, null);
+        assertEquals(4, b.vouchTerm(400, 10_000, N1), "an automatic vote withdraws from the old primary");
+        assertEquals(4, b.vouchTerm(400, 10_000, N2));
+        assertEquals(0, b.vouchTerm(10_300, 10_000, N1), "until the withdrawal window has passed");
+    }
+
+    @Test
+    void aVoteOutlivesAnOlderEpochLearnedLateButNotANewerOne() {
+        var b = new Ballot(WEB, N1, new MemoryStateStore<>(), 0);
+        b.vote(W1, 3, 100, null);
+        b.install(2, N2); // a switchover of term 2 that completed unseen, learned after the vote
+        assertEquals(3, b.vouchTerm(200, 10_000, N2), "the newer vote still withdraws from epoch 2's primary");
+
+        b.install(3, N1);
+        assertEquals(3, b.vouchTerm(200, 10_000, N2), "epoch 3 installed: the vouch is the epoch");
+        b.install(4, N2);
+        assertEquals(4, b.vouchTerm(200, 10_000, N1));
     }
 }

@@ -5,6 +5,7 @@ import dev.vigil.core.Event;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.WatcherId;
 import dev.vigil.election.VoteRule;
+import dev.vigil.sim.Plant;
 import dev.vigil.sim.SimCluster;
 import dev.vigil.watcher.GroupStatus;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class SimDriver implements ClusterDriver {
     @Override
     public void start() {
         cluster = new SimCluster(seed, new SimCluster.Options(WATCHERS.size(), NODES.size(), false, TIMINGS,
-                VoteRule.STANDARD, FencingRule.STANDARD));
+                Plant.NONE));
         cluster.onEvent(this::record);
     }
 

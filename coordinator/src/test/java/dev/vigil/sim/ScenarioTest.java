@@ -431,8 +431,7 @@ class ScenarioTest {
 
     @Test
     void aStandbyWhosePromoteHookFailsForGoodIsPassedOverInTheNextTerm() {
-        SimCluster c = new SimCluster(10, new SimCluster.Options(3, 3, false, T,
-                dev.vigil.election.VoteRule.STANDARD, dev.vigil.agent.FencingRule.STANDARD));
+        SimCluster c = new SimCluster(10, new SimCluster.Options(3, 3, false, T, Plant.NONE));
         c.onEvent(events::add);
         c.runUntil(3_000);
         NodeId n3 = new NodeId("n3");

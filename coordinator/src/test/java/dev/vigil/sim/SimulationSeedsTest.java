@@ -22,7 +22,7 @@ class SimulationSeedsTest {
     void everySeedHoldsEveryInvariant() {
         AtomicInteger failovers = new AtomicInteger();
         List<Simulation.Result> bad = LongStream.rangeClosed(1, SEEDS).parallel()
-                .mapToObj(s -> Simulation.run(s, s % 2 == 0 ? 3 : 5, VoteRule.STANDARD, FencingRule.STANDARD, false))
+                .mapToObj(s -> Simulation.run(s, s % 2 == 0 ? 3 : 5, Plant.NONE, false))
                 .peek(r -> failovers.addAndGet(r.failovers()))
                 .filter(r -> !r.ok())
                 .collect(Collectors.toList());

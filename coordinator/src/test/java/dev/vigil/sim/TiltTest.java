@@ -28,7 +28,7 @@ class TiltTest {
     private long n2AcquiredAt = -1;
 
     private SimCluster cluster(Timings t) {
-        var c = new SimCluster(11, new SimCluster.Options(3, 2, false, t, VoteRule.STANDARD, FencingRule.STANDARD));
+        var c = new SimCluster(11, new SimCluster.Options(3, 2, false, t, Plant.NONE));
         c.onEvent(e -> {
             if (e instanceof Event.TiltChanged x) {
                 changes.add(new Change(c.now(), x.watcher(), x.tilt()));
@@ -94,5 +94,21 @@ class TiltTest {
         assertTrue(n2AcquiredAt - crashAt <= t.downAfterMs() + Watcher.tiltMs(c.config),
                 "n2 answered " + (n2AcquiredAt - crashAt) + " ms after the crash");
         assertEquals(3_500, Watcher.tiltMs(c.config));
+    }
+
+    @Test
+    void aWatcherInTiltRefusesAnOperatorsSwitchover() {
+        SimCluster c = cluster(Timings.defaults());
+        c.freeze("w1");
+        c.runFor(3_000);
+        c.thaw("w1");
+        c.runFor(100);
+
+        assertTrue(changes.stream().anyMatch(x -> x.watcher().equals(W1) && x.tilt()), "precondition: TILT");
+        assertTrue(!c.manualFailover(W1, N2), "refused: its timings cannot be trusted");
+        assertTrue(c.manualFailover(new WatcherId("w2"), N2), "another watcher takes it");
+        c.runFor(5_000);
+        assertNull(c.violation());
+        assertEquals(List.of(N2), c.ipHolders());
     }
 }

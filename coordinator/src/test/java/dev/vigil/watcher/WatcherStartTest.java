@@ -102,6 +102,7 @@ class WatcherStartTest {
             public void requestVote(WatcherId to, VoteRequest request, Consumer<VoteReply> reply) {}
         };
         return new Watcher(W1, config, scheduler, peers, agents, (call, done) -> { }, new MemoryStateStore<>(),
-                e -> { }, new SplittableRandom(7), VoteRule.STANDARD);
+                e -> { }, new SplittableRandom(7), VoteRule.STANDARD,
+                dev.vigil.detection.AckRule.STANDARD);
     }
 }
