@@ -154,12 +154,31 @@ public final class LabCluster implements AutoCloseable {
                 hosts.start(host, "svc-" + host, vigil("lab", "serve", "--port", String.valueOf(SERVICE_PORT),
                         "--name", host));
             }
-            hosts.start(host, "agent-" + host, vigil("agent", "--config", config.toString(), "--node", host));
+            startAgent(host, List.of());
         }
         if (host.equals("client") && hosts.realNetwork()) {
             hosts.start(host, "client", vigil("lab", "poll", "--host", FLOATING, "--port",
                     String.valueOf(SERVICE_PORT), "--every-ms", "20", "--out", poll.toString()));
         }
+    }
+
+    private void startAgent(String node, List<String> jvmOptions) throws IOException {
+        hosts.start(node, "agent-" + node, vigil(jvmOptions, "agent", "--config", config.toString(), "--node", node));
+    }
+
+    /**
+     * Stops {@code node}'s agent (SIGTERM, as a host's shutdown does) and starts it again with
+     * extra JVM options, such as {@code -Dvigil.test.clock-origin-ms=} for the clock of a host
+     * that rebooted (test-only: every namespace shares one monotonic clock); returns once the
+     * new agent listens.
+     */
+    public void restartAgent(String node, List<String> jvmOptions) throws IOException, InterruptedException {
+        long started = listened(node);
+        if (stopAgent(node) < 0) {
+            throw new AssertionError("agent " + node + " still runs 40 s after SIGTERM" + tails());
+        }
+        startAgent(node, jvmOptions);
+        await("agent " + node + " listens again", Duration.ofSeconds(60), () -> listened(node) > started);
     }
 
     private void startWatchers(String host) throws IOException {
@@ -171,13 +190,17 @@ public final class LabCluster implements AutoCloseable {
     }
 
     private boolean agentsListening() {
-        return NODES.stream().allMatch(n -> {
-            try {
-                return Files.readString(hosts.logs().resolve("agent-" + n + ".log")).contains("agent " + n + " listening");
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        return NODES.stream().allMatch(n -> listened(n) > 0);
+    }
+
+    /** How many times an agent of {@code node} said it listens: its log is appended to across restarts. */
+    private long listened(String node) {
+        try {
+            return Files.readAllLines(hosts.logs().resolve("agent-" + node + ".log")).stream()
+                    .filter(l -> l.contains("agent " + node + " listening")).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -347,8 +370,14 @@ public final class LabCluster implements AutoCloseable {
     }
 
     private List<String> vigil(String... args) {
+        return vigil(List.of(), args);
+    }
+
+    private List<String> vigil(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-jar", jar.toString()));
+                "-XX:+UseSerialGC"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

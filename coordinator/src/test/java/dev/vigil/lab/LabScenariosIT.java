@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.lab.LabCluster.Answer;
 import dev.vigil.lab.LabCluster.Layout;
+import dev.vigil.time.SystemScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -274,6 +275,61 @@ class LabScenariosIT {
         Thread.sleep(1_000);
         assertHolders(List.of("n1"));
         assertEquals(1, count("AgentStopped", "outcome", "handed-over", stop), "n2 handed over" + cluster.tails());
+    }
+
+    /**
+     * n2 "reboots": its agent comes back on a clock that starts near zero, as a freshly booted
+     * host's CLOCK_MONOTONIC does, far below every stamp the long-running watchers acked before.
+     * The kernel's clock is shared by every namespace, so the restart shifts the agent's clock
+     * origin instead ({@value SystemScheduler#ORIGIN_PROPERTY}). Returns what the clocks read.
+     */
+    private String rebootN2() throws Exception {
+        long before = LabCluster.now();
+        long origin = -(before - 5_000);
+        cluster.restartAgent("n2", List.of("-D" + SystemScheduler.ORIGIN_PROPERTY + "=" + origin));
+        long rebooted = LabCluster.now();
+        Thread.sleep(DOWN_AFTER_MS); // six probe intervals: every watcher acks the new incarnation's stamps
+        return "n2's agent restarted with its clock at %d s (the watchers had acked stamps near %d s)"
+                .formatted((rebooted + origin) / 1000, before / 1000);
+    }
+
+    /** The Vagrant walkthrough: promoted by {@code vigil failover} after a reboot, n2 still gets a lease and the IP. */
+    @Test
+    void rebootedStandbyTakesTheIpWhenSwitchedTo() throws Exception {
+        start(Layout.WITNESS);
+        String clocks = rebootN2();
+        long asked = LabCluster.now();
+        String out;
+        try {
+            out = cluster.cli("client", "failover", "web", "--to", "n2");
+        } catch (IllegalStateException e) { // before the fix: promoted, but no lease, so no acquire
+            throw new AssertionError("the switchover to the rebooted n2 failed: " + e.getMessage() + cluster.tails(), e);
+        }
+        long switchover = gap("n1", "n2", asked);
+        long acquired = cluster.first("IpChanged", "node", "n2", asked).orElseThrow(() ->
+                new AssertionError("n2 answered but logged no acquire" + cluster.tails())).at();
+        long promoted = cluster.first("AgentObeyed", "node", "n2", asked).orElseThrow().at();
+        System.out.printf("lab: %s; vigil failover to it -> client-visible gap %d ms, n2 acquired %d ms after its "
+                + "Promote%n", clocks, switchover, acquired - promoted);
+        assertTrue(out.contains("primary is now n2"), out);
+        assertTrue(switchover < 3_000, "gap " + switchover + " ms" + cluster.tails());
+        Thread.sleep(1_000);
+        assertHolders(List.of("n2"));
+    }
+
+    /** The issue's own run: n2 rebooted, then the primary's host crashes; n2 takes over within down-after and a bit. */
+    @Test
+    void rebootedStandbyTakesTheIpWhenThePrimaryCrashes() throws Exception {
+        start(Layout.WITNESS);
+        String clocks = rebootN2();
+        long crash = LabCluster.now();
+        cluster.crash("n1");
+        long answered = awaitAnswer("n2", crash, FAILOVER);
+        System.out.printf("lab: %s; n1 crashed -> first answer from n2: %d ms (down-after %d ms)%n", clocks,
+                answered - crash, DOWN_AFTER_MS);
+        assertTrue(answered - crash <= DOWN_AFTER_MS + 2_000, "n2 answered " + (answered - crash)
+                + " ms after the crash" + cluster.tails());
+        assertHolders(List.of("n2"));
     }
 
     @Test
