@@ -2,12 +2,15 @@ package dev.vigil.agent;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupConfig;
+import dev.vigil.core.Event;
 import dev.vigil.core.EventSink;
 import dev.vigil.core.Fingerprints;
 import dev.vigil.core.GroupId;
 import dev.vigil.core.NodeId;
 import dev.vigil.core.ProtocolException;
 import dev.vigil.core.WatcherId;
+import dev.vigil.failover.HookKind;
+import dev.vigil.failover.HookResult;
 import dev.vigil.failover.HookRunner;
 import dev.vigil.store.AgentState;
 import dev.vigil.store.StateStore;
@@ -189,6 +192,14 @@ public final class Agent {
 
     long incarnation() {
         return incarnation;
+    }
+
+    /** Logs a hook's outcome (a skipped hook, not configured, is no event). */
+    void hookFinished(GroupId group, HookKind kind, HookResult res) {
+        if (res.outcome() != HookResult.Outcome.SKIPPED) {
+            sink.emit(new Event.HookFinished(scheduler.nowMillis(), self.value(), group, kind.key(), res.outcome().name(),
+                    res.exitCode(), res.output()));
+        }
     }
 
     String fingerprint(GroupId group) {

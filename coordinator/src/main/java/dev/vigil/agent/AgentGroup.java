@@ -123,8 +123,7 @@ final class AgentGroup {
             highestTerm = term;
             a.sink().emit(new Event.AgentEpochAdopted(now, a.self(), cfg.id(), epoch, primary, r.watcher()));
         }
-        // A stamp this incarnation never issued acks nothing: none yet, or one of an earlier run,
-        // whose clock (restarted by a reboot) may have been ahead of or behind this one's.
+        // Only this incarnation's stamps ack: an earlier run's clock may have been ahead or behind.
         if (r.ackIncarnation() == a.incarnation() && r.ackStamp() <= now) {
             lease.probe(r.watcher(), r.ackStamp(), r.vouchTerm(), a.self().equals(r.primary()));
         }
@@ -135,10 +134,10 @@ final class AgentGroup {
     /** A watcher's term toward the token this agent may have had; at a majority, the highest becomes the token. */
     private void learn(ProbeRequest r, long now) {
         catchup.heard(r.watcher().value(), Math.max(r.term(), r.configEpoch()));
+        long token = Math.max(highestTerm, catchup.highestTerm());
         if (!catchup.done(now)) {
             return;
         }
-        long token = Math.max(highestTerm, catchup.highestTerm());
         a.store().save(cfg.id(), new AgentState(token, epoch, primary, mayHold));
         highestTerm = token;
         catchup = null;
@@ -187,7 +186,7 @@ final class AgentGroup {
             if (promoting == term) {
                 promoting = 0;
             }
-            hookDone(HookKind.PROMOTE, res);
+            a.hookFinished(cfg.id(), HookKind.PROMOTE, res);
             if (stopped) {
                 return;
             }
@@ -220,7 +219,7 @@ final class AgentGroup {
         demoting = true;
         a.hooks().run(new HookCall(HookKind.DEMOTE, cfg.id(), r.term(), a.self(), null), res -> {
             demoting = false;
-            hookDone(HookKind.DEMOTE, res);
+            a.hookFinished(cfg.id(), HookKind.DEMOTE, res);
             if (stopped) {
                 return;
             }
@@ -275,7 +274,8 @@ final class AgentGroup {
     // ---- the one rule ---------------------------------------------------------------------
 
     private boolean wantHold(long now) {
-        return !leaving && primary() && a.fencing().mayHold(lease.held(leaseNeededUntil(now), epoch));
+        return !leaving && now >= brokenUntil && primary()
+                && a.fencing().mayHold(lease.held(leaseNeededUntil(now), epoch));
     }
 
     /** Keeping the IP needs a lease now; taking it, one that lasts {@link Lease#takeMarginMs} more. */
@@ -290,6 +290,9 @@ final class AgentGroup {
         }
         if (leaving) {
             return "stopping: the agent lets go before it exits";
+        }
+        if (now < brokenUntil) {
+            return "a hook failed for good: not serving for another " + (brokenUntil - now) + " ms";
         }
         if (!a.self().equals(primary)) {
             return "epoch " + epoch + " names " + primary + " primary";
@@ -330,7 +333,7 @@ final class AgentGroup {
         long term = highestTerm; // the term that decided this: a release ordered in term T says T
         a.hooks().run(new HookCall(kind, cfg.id(), term, null, primary), res -> {
             busy = false;
-            hookDone(kind, res);
+            a.hookFinished(cfg.id(), kind, res);
             long now = a.scheduler().nowMillis();
             if (res.outcome().succeeded()) {
                 holds = acquire;
@@ -343,10 +346,11 @@ final class AgentGroup {
                 a.sink().emit(new Event.IpChanged(now, a.self(), cfg.id(), acquire, reason));
             } else {
                 known = false;
-                retryAt = now + RETRY_MS;
                 if (acquire) {
                     failed(epoch, "acquire", res);
                 }
+                // The same step after a pause; the other (a release after a failed acquire) at once.
+                retryAt = wantHold(now) == acquire ? now + RETRY_MS : now;
             }
             if (!stopped) {
                 evaluate();
@@ -358,7 +362,9 @@ final class AgentGroup {
     private void failed(long term, String hook, HookResult res) {
         boolean permanent = res.outcome() == HookResult.Outcome.PERMANENT;
         if (permanent) {
+            // Out of the running, and not holding the IP meanwhile: the next leader releases only the old primary.
             brokenUntil = a.scheduler().nowMillis() + cfg.timings().failoverTimeoutMs();
+            a.scheduler().schedule(cfg.timings().failoverTimeoutMs(), this::evaluate);
         }
         var outcome = permanent ? AgentReply.Outcome.PERMANENT : AgentReply.Outcome.RETRYABLE;
         waiters.answerPromote(term, new AgentReply(outcome, hook + " hook " + res.outcome() + " (exit " + res.exitCode() + ")",
@@ -384,13 +390,6 @@ final class AgentGroup {
     private void armLeaseTimer(long now) {
         if (holds) {
             leaseTimer.arm(now, lease.expiresAt(now, epoch), this::evaluate);
-        }
-    }
-
-    private void hookDone(HookKind kind, HookResult res) {
-        if (res.outcome() != HookResult.Outcome.SKIPPED) {
-            a.sink().emit(new Event.HookFinished(a.scheduler().nowMillis(), a.self().value(), cfg.id(), kind.key(),
-                    res.outcome().name(), res.exitCode(), res.output()));
         }
     }
 

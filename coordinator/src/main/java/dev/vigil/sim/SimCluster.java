@@ -124,6 +124,8 @@ public final class SimCluster {
         final MemoryStateStore<AgentState> store = new MemoryStateStore<>(world::now);
         Agent instance;
         boolean hostUp = true;
+        /** A release run has started here (a release hook, or its retry) and no acquire since. */
+        boolean releasing;
 
         NodeHost(NodeId id) {
             this.id = id;
@@ -252,12 +254,15 @@ public final class SimCluster {
     /** How long a release run may take: a hook that hangs to its timeout, the retry 250 ms later, and that run. */
     static final long RELEASE_RUN_MS = HOOK_TIMEOUT_MS + 500;
 
-    /** An acquire configures the IP on {@code node}: every other live holder must have lost its lease by now. */
+    /**
+     * An acquire configures the IP on {@code node}: every other live holder must have lost its
+     * lease by now, or be in its release run (which {@link #RELEASE_RUN_MS} bounds).
+     */
     private void acquiring(NodeId node) {
         for (NodeId other : ipOn) {
             NodeHost h = nodes.get(other);
-            if (other.equals(node) || !h.proc.live() || h.instance == null) {
-                continue;
+            if (other.equals(node) || !h.proc.live() || h.instance == null || h.releasing) {
+                continue; // its release run is under way: the overlap check bounds it
             }
             ProbeReply now = h.instance.status().get(0);
             ClusterConfig file = files.getOrDefault(other.value(), config);
@@ -292,6 +297,7 @@ public final class SimCluster {
         }
         checker.note("FAULT crash watcher " + w);
         world.crash(h.proc);
+        checker.wire.watcherEnded(w);
         h.store.crash();
         h.instance = null;
     }
@@ -642,6 +648,9 @@ public final class SimCluster {
         SplittableRandom hookRandom = random.split();
         boolean[] releaseFailed = {false};
         HookRunner hooks = (call, done) -> {
+            if (call.kind() == HookKind.RELEASE || call.kind() == HookKind.ACQUIRE) {
+                h.releasing = call.kind() == HookKind.RELEASE;
+            }
             int roll = hookRandom.nextInt(100);
             Integer broken = brokenHooks.get(h.id.value() + "/" + call.kind().key());
             if (broken != null) {

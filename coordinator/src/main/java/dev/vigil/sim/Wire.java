@@ -143,6 +143,12 @@ final class Wire {
         }
     }
 
+    /** The watcher's process ended: a new one starts without the stall, so without TILT. */
+    void watcherEnded(WatcherId w) {
+        frozenAt.remove(w);
+        tiltUntil.remove(w);
+    }
+
     private void silentInTilt(WatcherId w, String what) {
         Long until = tiltUntil.get(w);
         if (until != null && world.now() < until) {

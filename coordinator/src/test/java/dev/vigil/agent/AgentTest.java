@@ -639,6 +639,25 @@ class AgentTest {
     }
 
     @Test
+    void anAcquireThatFailsForGoodIsUndoneAtOnceAndNotRetriedWhileBroken() {
+        Agent a = standbyVouchedForInTerm3();
+        hooks.results.put(HookKind.ACQUIRE, HookResult.ofExit(2, "arping: no such interface"));
+        a.onPromote(new PromoteRequest(WEB, N2, 3, W1, N1, FP), r -> { });
+        scheduler.runDue(); // promote, the acquire that fails (it may have configured the IP), then at once a release
+
+        assertEquals(List.of(HookKind.PROMOTE, HookKind.ACQUIRE, HookKind.RELEASE),
+                hooks.kinds().subList(hooks.kinds().size() - 3, hooks.kinds().size()));
+        hooks.results.remove(HookKind.ACQUIRE);
+        for (int round = 0; round < 3; round++) {
+            scheduler.advance(T.probeIntervalMs());
+            probe(a, N2, W1, 3, N2, 3);
+            probe(a, N2, W2, 3, N2, 3);
+        }
+        assertFalse(holds(a), "out of the running for failover-timeout, and not holding the IP meanwhile");
+        assertEquals(HookKind.RELEASE, hooks.calls.get(hooks.calls.size() - 1).kind());
+    }
+
+    @Test
     void agentStartedAtTimeZeroTakesNoLeaseFromFirstProbesWithAckStampZero() {
         var s0 = new ManualScheduler(0);
         var h = new HookRunner() {
