@@ -158,6 +158,29 @@ class AgentTest {
         return a;
     }
 
+    /** The test's disk, which fills up (saves throw) while {@code full} is set. */
+    private StateStore<AgentState> fillable(java.util.concurrent.atomic.AtomicBoolean full) {
+        return new StateStore<>() {
+            @Override
+            public AgentState load(GroupId group) {
+                return store.load(group);
+            }
+
+            @Override
+            public void save(GroupId group, AgentState value) {
+                if (full.get()) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+                }
+                store.save(group, value);
+            }
+
+            @Override
+            public void saveLater(GroupId group, AgentState value) {
+                store.saveLater(group, value);
+            }
+        };
+    }
+
     @Test
     void initialPrimaryAcquiresOnlyOnceAMajorityAckStampsItIssued() {
         Agent a = agent(N1);
@@ -232,25 +255,7 @@ class AgentTest {
     @Test
     void aFullDiskStartsNoAcquireAndLeavesNothingToAcquireOnLater() {
         var diskFull = new java.util.concurrent.atomic.AtomicBoolean();
-        StateStore<AgentState> disk = new StateStore<>() {
-            @Override
-            public AgentState load(GroupId group) {
-                return store.load(group);
-            }
-
-            @Override
-            public void save(GroupId group, AgentState value) {
-                if (diskFull.get()) {
-                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
-                }
-                store.save(group, value);
-            }
-
-            @Override
-            public void saveLater(GroupId group, AgentState value) {
-                store.saveLater(group, value);
-            }
-        };
+        StateStore<AgentState> disk = fillable(diskFull);
         ranBefore();
         Agent a = new Agent(N1, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
         a.start();
@@ -279,25 +284,7 @@ class AgentTest {
     @Test
     void aFencingTokenThatCouldNotBeSavedIsNotObeyed() {
         var diskFull = new java.util.concurrent.atomic.AtomicBoolean();
-        StateStore<AgentState> disk = new StateStore<>() {
-            @Override
-            public AgentState load(GroupId group) {
-                return store.load(group);
-            }
-
-            @Override
-            public void save(GroupId group, AgentState value) {
-                if (diskFull.get()) {
-                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
-                }
-                store.save(group, value);
-            }
-
-            @Override
-            public void saveLater(GroupId group, AgentState value) {
-                store.saveLater(group, value);
-            }
-        };
+        StateStore<AgentState> disk = fillable(diskFull);
         ranBefore();
         Agent a = new Agent(N2, CLUSTER, scheduler, hooks, disk, events::add, FencingRule.STANDARD, INC);
         a.start();
