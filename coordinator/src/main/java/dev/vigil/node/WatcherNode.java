@@ -83,6 +83,9 @@ public final class WatcherNode implements AutoCloseable {
         var agents = new GrpcAgents(agentEndpoints, tls, core, core, probeTimeout, 30_000);
         UdpAgents udp = null;
         if (file.probes().kind() == ProbeTransport.Kind.UDP) {
+            if (file.probes().key() == null) { // the loader reads it wherever hooks are checked: a daemon always does
+                throw new IllegalStateException("probe-transport udp, but the probe key of " + file.source() + " was not read");
+            }
             var at = new LinkedHashMap<dev.vigil.core.NodeId, InetSocketAddress>();
             file.agents().forEach((n, hp) -> at.put(n, Wiring.udp(hp)));
             try {

@@ -33,7 +33,10 @@ final class Drops {
         }
     }
 
-    /** One dropped datagram; {@code sender} is null when the datagram did not prove one. */
+    /**
+     * One dropped datagram: {@code peer} is where it came from (or, for a failed send, where it
+     * was going); {@code sender} is null when the datagram did not prove one.
+     */
     void count(Drop why, SocketAddress from, String sender, String detail) {
         long total = counts.get(why).incrementAndGet();
         long pending = unlogged.get(why).incrementAndGet();
@@ -42,7 +45,7 @@ final class Drops {
         long prev = last.get();
         if ((prev == Long.MIN_VALUE || now - prev >= LOG_EVERY_MS) && last.compareAndSet(prev, now)) {
             unlogged.get(why).addAndGet(-pending);
-            log.warn("ProbeDatagramDropped side={} reason={} from={} sender={} detail=\"{}\" dropped={} total={}", side,
+            log.warn("ProbeDatagramDropped side={} reason={} peer={} sender={} detail=\"{}\" dropped={} total={}", side,
                     why.key, from, sender == null ? "-" : sender, detail, pending, total);
         }
     }
