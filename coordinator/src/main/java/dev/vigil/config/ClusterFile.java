@@ -222,7 +222,8 @@ public record ClusterFile(Path source, Path stateDir, Tls tls, ProbeTransport pr
     }
 
     /**
-     * How watchers probe agents ({@code probe-transport}, gRPC unless the file says udp) and the
+     * How watchers probe agents ({@code probe-transport}; when absent, udp with a key file and
+     * gRPC without) and the
      * key that authenticates probe datagrams ({@code probe-key-file}). An agent listens for
      * datagrams whenever a key file is set, so agents can be rolled before the watchers switch.
      * {@code key} is read only by a process that runs a daemon here (null otherwise, and when no

@@ -230,13 +230,16 @@ public final class ClusterFileLoader {
     }
 
     /**
-     * {@code probe-transport} (grpc or udp, grpc when absent) and {@code probe-key-file}. udp
-     * without a key is refused: an unauthenticated datagram could feed a primary's lease. The
+     * {@code probe-transport} (grpc or udp) and {@code probe-key-file}. When the transport is not
+     * given it is udp if there is a key and grpc if not: datagrams won the accuracy benchmark
+     * (BENCHMARKS.md), and a file without a key keeps working as before. udp without a key is
+     * refused: an unauthenticated datagram could feed a primary's lease. The
      * key file itself is read and checked only where a daemon or check-config loads the file
      * (hooks to check): an operator's status command need not be able to read it.
      */
     private ProbeTransport probes(YamlNode kindNode, YamlNode keyNode) {
-        ProbeTransport.Kind kind = ProbeTransport.Kind.GRPC;
+        Path keyFile = path(keyNode, "probe-key-file");
+        ProbeTransport.Kind kind = keyNode == null ? ProbeTransport.Kind.GRPC : ProbeTransport.Kind.UDP;
         if (kindNode != null && kindNode.text() != null) {
             switch (kindNode.text()) {
                 case "grpc" -> kind = ProbeTransport.Kind.GRPC;
@@ -244,7 +247,6 @@ public final class ClusterFileLoader {
                 default -> kindNode.error("must be udp or grpc, got '" + kindNode.text() + "'");
             }
         }
-        Path keyFile = path(keyNode, "probe-key-file");
         if (kind == ProbeTransport.Kind.UDP && keyFile == null) {
             if (keyNode == null) {
                 kindNode.error("udp needs probe-key-file: a file of at least " + ClusterFileKey.MIN_BYTES

@@ -65,6 +65,16 @@ class ClusterFileProbeKeyTest {
     }
 
     @Test
+    void aKeyFileAloneMeansUdpAndGrpcCanStillBeChosen() throws Exception {
+        Path k = key(HEX, "rw-------");
+        assertEquals(ProbeTransport.Kind.UDP,
+                ClusterFileLoader.parse(file("probe-key-file: " + k + "\n"), FILE).probes().kind());
+        ClusterFile grpc = ClusterFileLoader.parse(file("probe-transport: grpc\nprobe-key-file: " + k + "\n"), FILE);
+        assertEquals(ProbeTransport.Kind.GRPC, grpc.probes().kind());
+        assertEquals(k, grpc.probes().keyFile(), "agents still listen for datagrams: the watchers may switch later");
+    }
+
+    @Test
     void udpWithAHexKeyLoadsTheKey() throws Exception {
         Path k = key(HEX + "\n", "rw-------");
         ClusterFile f = ClusterFileLoader.parse(file("probe-transport: udp\nprobe-key-file: " + k + "\n"), FILE);
