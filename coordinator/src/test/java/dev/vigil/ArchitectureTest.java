@@ -42,7 +42,7 @@ class ArchitectureTest {
      */
     private static boolean isEdge(String path) {
         String file = path.substring(path.lastIndexOf('/') + 1);
-        return path.startsWith("dev/vigil/transport/grpc/")
+        return path.startsWith("dev/vigil/transport/grpc/") || path.startsWith("dev/vigil/transport/udp/")
                 || (path.startsWith("dev/vigil/store/") && file.startsWith("File"))
                 || (path.startsWith("dev/vigil/config/") && (file.startsWith("ClusterFile") || file.startsWith("Yaml")
                         || file.startsWith("ConfigException")));

@@ -15,14 +15,16 @@ import java.util.Optional;
 
 /**
  * The whole cluster file as loaded and validated by {@link ClusterFileLoader}: where state
- * lives, TLS, the voting watchers and the groups with everything the edges need (addresses,
+ * lives, TLS, how probes travel, the voting watchers and the groups with everything the edges need (addresses,
  * floating IP, probe, hooks). {@link #protocol()} is the part the protocol core sees. Every
  * value here has passed validation; the records only guard against nulls.
  */
-public record ClusterFile(Path source, Path stateDir, Tls tls, List<WatcherEntry> watchers, List<GroupEntry> groups) {
+public record ClusterFile(Path source, Path stateDir, Tls tls, ProbeTransport probes, List<WatcherEntry> watchers,
+        List<GroupEntry> groups) {
     public ClusterFile {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(probes, "probes");
         watchers = List.copyOf(watchers);
         groups = List.copyOf(groups);
     }
@@ -216,6 +218,31 @@ public record ClusterFile(Path source, Path stateDir, Tls tls, List<WatcherEntry
 
         public Path keyFor(String id) {
             return Path.of(keyPattern.replace("{id}", id));
+        }
+    }
+
+    /**
+     * How watchers probe agents ({@code probe-transport}; when absent, udp with a key file and
+     * gRPC without) and the
+     * key that authenticates probe datagrams ({@code probe-key-file}). An agent listens for
+     * datagrams whenever a key file is set, so agents can be rolled before the watchers switch.
+     * {@code key} is read only by a process that runs a daemon here (null otherwise, and when no
+     * key file is set).
+     */
+    public record ProbeTransport(Kind kind, Path keyFile, ClusterFileKey key) {
+        public enum Kind {
+            GRPC, UDP
+        }
+
+        public ProbeTransport {
+            Objects.requireNonNull(kind, "kind");
+            if (kind == Kind.UDP && keyFile == null) {
+                throw new IllegalArgumentException("probe-transport udp needs probe-key-file");
+            }
+        }
+
+        public static ProbeTransport grpc() {
+            return new ProbeTransport(Kind.GRPC, null, null);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.config;
 import dev.vigil.config.ClusterFile.FloatingIp;
 import dev.vigil.config.ClusterFile.GroupEntry;
 import dev.vigil.config.ClusterFile.HostPort;
+import dev.vigil.config.ClusterFile.ProbeTransport;
 import dev.vigil.config.ClusterFile.Tls;
 import dev.vigil.config.ClusterFile.WatcherEntry;
 import dev.vigil.config.ConfigException.ConfigError;
@@ -49,7 +50,8 @@ public final class ClusterFileLoader {
      * to match.
      */
     private static final int MAX_BYTES = 16 << 20;
-    private static final List<String> KEYS = List.of("state-dir", "tls", "watchers", "groups");
+    private static final List<String> KEYS = List.of("state-dir", "tls", "probe-transport", "probe-key-file",
+            "watchers", "groups");
     private static final List<String> TLS_KEYS = List.of("ca", "cert", "key");
     private static final List<String> WATCHER_KEYS = List.of("id", "address");
 
@@ -151,6 +153,7 @@ public final class ClusterFileLoader {
         YamlNode.Fields f = root.fields(KEYS);
         Path stateDir = path(f.required("state-dir"), "state-dir");
         Tls tls = f.optional("tls") == null ? null : tls(f.optional("tls"));
+        ProbeTransport probes = probes(f.optional("probe-transport"), f.optional("probe-key-file"));
         List<WatcherEntry> watchers = new ArrayList<>();
         int watcherCount = watchers(f.required("watchers"), watchers);
         List<ClusterFileGroups.Parsed> groups = new ArrayList<>();
@@ -169,7 +172,7 @@ public final class ClusterFileLoader {
             throw failure();
         }
         List<GroupEntry> entries = groups.stream().map(ClusterFileGroups.Parsed::entry).toList();
-        ClusterFile file = new ClusterFile(errors.file, stateDir, tls, watchers, entries);
+        ClusterFile file = new ClusterFile(errors.file, stateDir, tls, probes, watchers, entries);
         try {
             file.protocol();
         } catch (IllegalArgumentException e) {
@@ -224,6 +227,43 @@ public final class ClusterFileLoader {
             return null;
         }
         return new Tls(ca, cert.toString(), key.toString());
+    }
+
+    /**
+     * {@code probe-transport} (grpc or udp) and {@code probe-key-file}. When the transport is not
+     * given it is udp if there is a key and grpc if not: datagrams won the accuracy benchmark
+     * (BENCHMARKS.md), and a file without a key keeps working as before. udp without a key is
+     * refused: an unauthenticated datagram could feed a primary's lease. The
+     * key file itself is read and checked only where a daemon or check-config loads the file
+     * (hooks to check): an operator's status command need not be able to read it.
+     */
+    private ProbeTransport probes(YamlNode kindNode, YamlNode keyNode) {
+        Path keyFile = path(keyNode, "probe-key-file");
+        ProbeTransport.Kind kind = keyNode == null ? ProbeTransport.Kind.GRPC : ProbeTransport.Kind.UDP;
+        if (kindNode != null && kindNode.text() != null) {
+            switch (kindNode.text()) {
+                case "grpc" -> kind = ProbeTransport.Kind.GRPC;
+                case "udp" -> kind = ProbeTransport.Kind.UDP;
+                default -> kindNode.error("must be udp or grpc, got '" + kindNode.text() + "'");
+            }
+        }
+        if (kind == ProbeTransport.Kind.UDP && keyFile == null) {
+            if (keyNode == null) {
+                kindNode.error("udp needs probe-key-file: a file of at least " + ClusterFileKey.MIN_BYTES
+                        + " random bytes, hex or base64, mode 600 ('openssl rand -hex 32'); the TLS material holds "
+                        + "no secret the whole cluster shares");
+            }
+            return ProbeTransport.grpc();
+        }
+        ClusterFileKey key = null;
+        if (keyFile != null && !checkedHooks.isEmpty()) {
+            try {
+                key = ClusterFileKey.read(keyFile);
+            } catch (IllegalArgumentException e) {
+                keyNode.error(e.getMessage());
+            }
+        }
+        return new ProbeTransport(kind, keyFile, key);
     }
 
     /** Reads the watchers into {@code out}; returns how many entries the list has, valid or not. */

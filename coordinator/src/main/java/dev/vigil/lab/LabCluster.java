@@ -64,6 +64,11 @@ public final class LabCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code -Dvigil.lab.probe-transport=udp} (e.g. in BENCH_JAVA_OPTS): the lab's cluster file
+     * probes over datagrams, with a key file it generates; otherwise over gRPC.
+     */
+    public static final String PROBE_TRANSPORT_PROPERTY = "vigil.lab.probe-transport";
     public static final List<String> NODES = List.of("n1", "n2");
     public static final List<String> WATCHERS = List.of("w1", "w2", "w3");
 
@@ -366,6 +371,12 @@ public final class LabCluster implements AutoCloseable {
         List<Member> nodes = NODES.stream().map(n -> new Member(n, hosts.address(n) + ":7500")).toList();
         String yaml = new ClusterFileTemplate(dir.resolve("state"), watchers, "web", FLOATING + "/" + NetnsLab.PREFIX,
                 "eth0", nodes, hook, timings, Map.of("promote", List.of(hook.toString(), "promote"))).renderChecked();
+        if ("udp".equals(System.getProperty(PROBE_TRANSPORT_PROPERTY))) {
+            Path key = dir.resolve("probe.key");
+            Files.writeString(key, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            yaml = "probe-transport: udp\nprobe-key-file: " + key + "\n" + yaml;
+        }
         Files.writeString(config, yaml);
     }
 

@@ -12,6 +12,7 @@ import dev.vigil.time.SystemScheduler;
 import dev.vigil.transport.grpc.AdminClient;
 import dev.vigil.transport.grpc.GrpcServers;
 import dev.vigil.transport.grpc.TlsFiles;
+import dev.vigil.transport.udp.UdpAgentListener;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.Set;
  * {@link SystemScheduler}, its fencing tokens in files under the state directory, the node's
  * hooks (promote, demote, acquire, release) as processes, the checks of the node's own
  * service ({@link ServiceChecker}, reporting to {@link Agent#service} on the core thread), and
- * the agent and health services.
+ * the agent and health services, and the probe datagrams when the cluster file has a probe key
+ * ({@link UdpAgentListener}, on the agent's address: UDP and TCP ports are apart).
  *
  * <p>{@link #stop} is how the daemon ends (SIGTERM): a primary hands its groups over and lets
  * go of the IP first ({@link AgentStop}). {@link #close} alone ends it as a crash would, the IP
@@ -35,15 +37,17 @@ public final class AgentNode implements AutoCloseable {
 
     private final SystemScheduler core;
     private final GrpcServers.Running server;
+    private final UdpAgentListener udp;
     private final Agent agent;
     private final EventLog events;
     private final ServiceChecker checks;
     private final FileStateStore<?> store;
     private final AgentStop stopping;
 
-    private AgentNode(SystemScheduler core, GrpcServers.Running server, Agent agent, EventLog events,
-            ServiceChecker checks, FileStateStore<?> store, AgentStop stopping) {
+    private AgentNode(SystemScheduler core, GrpcServers.Running server, UdpAgentListener udp, Agent agent,
+            EventLog events, ServiceChecker checks, FileStateStore<?> store, AgentStop stopping) {
         this.core = core;
+        this.udp = udp;
         this.stopping = stopping;
         this.store = store;
         this.server = server;
@@ -63,13 +67,21 @@ public final class AgentNode implements AutoCloseable {
         var store = FileStateStore.forAgent(file.stateDirOf(node.value()));
         var agent = new Agent(node, file.protocol(), core, hooks, store, events, FencingRule.STANDARD, Wiring.incarnation());
         ServiceChecker checks = null;
-        GrpcServers.Running server;
+        GrpcServers.Running server = null;
+        UdpAgentListener udp = null;
         try {
             checks = ServiceChecker.forNode(file, node, core, agent::service);
             server = GrpcServers.agent(Wiring.endpoint(at), tls, agent, core);
+            if (file.probes().key() != null) {
+                udp = UdpAgentListener.start(Wiring.udp(at), node, Wiring.datagramIncarnation(), file.probes().key(),
+                        file.protocol().watchers(), agent, core, core);
+            }
         } catch (IOException | RuntimeException e) {
             if (checks != null) {
                 checks.close();
+            }
+            if (server != null) {
+                server.close();
             }
             core.close();
             throw e;
@@ -81,7 +93,7 @@ public final class AgentNode implements AutoCloseable {
         long releaseMs = file.groupsOf(node).stream().mapToLong(g -> g.hooks().timeoutMs()).max().orElse(0)
                 + ProcessHookRunner.TERM_GRACE_MS;
         var stopping = new AgentStop(node, agent, core, events, () -> watchers(file, tls), releaseMs);
-        return new AgentNode(core, server, agent, events, checks, store, stopping);
+        return new AgentNode(core, server, udp, agent, events, checks, store, stopping);
     }
 
     /** Admin clients of every watcher, in cluster-file order, as this node (its TLS identity). */
@@ -119,6 +131,9 @@ public final class AgentNode implements AutoCloseable {
     public void close() {
         checks.close(); // first: no verdict reaches the agent after it stops
         core.execute(agent::stop);
+        if (udp != null) {
+            udp.close();
+        }
         server.close();
         core.close();
         store.close(); // last: writes the records of releases that are still queued

@@ -16,6 +16,10 @@ import dev.vigil.transport.grpc.GrpcPeers;
 import dev.vigil.transport.grpc.GrpcServers;
 import dev.vigil.transport.grpc.PeerGrpcService;
 import dev.vigil.transport.grpc.TlsFiles;
+import dev.vigil.config.ClusterFile.ProbeTransport;
+import dev.vigil.transport.AgentClient;
+import dev.vigil.transport.udp.UdpAgents;
+import java.net.InetSocketAddress;
 import dev.vigil.watcher.Watcher;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code vigil watcher}: the protocol's {@link Watcher} on a
- * {@link SystemScheduler}, with gRPC to peers and agents, its state in files under the state
+ * {@link SystemScheduler}, with gRPC to peers and agents (probes as datagrams with
+ * {@code probe-transport: udp}, {@link UdpAgents}), its state in files under the state
  * directory, the leader's hooks (fence, notify) as processes, and the peer and admin services.
  */
 public final class WatcherNode implements AutoCloseable {
@@ -45,13 +50,15 @@ public final class WatcherNode implements AutoCloseable {
     private final SystemScheduler core;
     private final GrpcPeers peers;
     private final GrpcAgents agents;
+    private final UdpAgents udp;
     private final GrpcServers.Running server;
     private final Watcher watcher;
     private final EventLog events;
 
-    private WatcherNode(SystemScheduler core, GrpcPeers peers, GrpcAgents agents, GrpcServers.Running server, Watcher watcher,
-            EventLog events) {
+    private WatcherNode(SystemScheduler core, GrpcPeers peers, GrpcAgents agents, UdpAgents udp, GrpcServers.Running server,
+            Watcher watcher, EventLog events) {
         this.core = core;
+        this.udp = udp;
         this.peers = peers;
         this.agents = agents;
         this.server = server;
@@ -72,15 +79,34 @@ public final class WatcherNode implements AutoCloseable {
         var agentEndpoints = new LinkedHashMap<dev.vigil.core.NodeId, Endpoint>();
         file.agents().forEach((n, hp) -> agentEndpoints.put(n, Wiring.endpoint(hp)));
         var peers = new GrpcPeers(others, tls, core, core, 1_000);
-        var agents = new GrpcAgents(agentEndpoints, tls, core, core,
-                g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L), 30_000);
+        java.util.function.ToLongFunction<dev.vigil.core.GroupId> probeTimeout =
+                g -> protocol.group(g).map(c -> c.timings().probeTimeoutMs()).orElse(1_000L);
+        var agents = new GrpcAgents(agentEndpoints, tls, core, core, probeTimeout, 30_000);
+        UdpAgents udp = null;
+        if (file.probes().kind() == ProbeTransport.Kind.UDP) {
+            if (file.probes().key() == null) { // the loader reads it wherever hooks are checked: a daemon always does
+                throw new IllegalStateException("probe-transport udp, but the probe key of " + file.source() + " was not read");
+            }
+            var at = new LinkedHashMap<dev.vigil.core.NodeId, InetSocketAddress>();
+            file.agents().forEach((n, hp) -> at.put(n, Wiring.udp(hp)));
+            try {
+                udp = new UdpAgents(at, id, Wiring.datagramIncarnation(), file.probes().key(), agents, core, core,
+                        probeTimeout, new InetSocketAddress(0));
+            } catch (IOException e) {
+                peers.close();
+                agents.close();
+                core.close();
+                throw e;
+            }
+        }
+        AgentClient probing = udp != null ? udp : agents;
+        log.info("ProbeTransport watcher={} transport={}", id, udp != null ? "udp" : "grpc");
         var hooks = new ProcessHookRunner(Wiring.hooks(file, HOOKS), core,
                 id.value(), "leader");
         var store = FileStateStore.forWatcher(file.stateDirOf(id.value()));
-        var watcher = new Watcher(id, protocol, core, peers, agents, hooks, store, events,
-                new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD,
-                AckRule.STANDARD);
-        warmUp(agents, peers);
+        var watcher = new Watcher(id, protocol, core, peers, probing, hooks, store, events,
+                new SplittableRandom(new SecureRandom().nextLong()), VoteRule.STANDARD, AckRule.STANDARD);
+        warmUp(agents, udp, peers);
         // The watcher starts before its server does, so no message reaches it unstarted (its
         // TILT guard would take the time since boot for a stall of its scheduler).
         core.execute(watcher::start);
@@ -93,10 +119,13 @@ public final class WatcherNode implements AutoCloseable {
             core.execute(watcher::stop);
             peers.close();
             agents.close();
+            if (udp != null) {
+                udp.close();
+            }
             core.close();
             throw e;
         }
-        return new WatcherNode(core, peers, agents, server, watcher, events);
+        return new WatcherNode(core, peers, agents, udp, server, watcher, events);
     }
 
     /**
@@ -108,10 +137,14 @@ public final class WatcherNode implements AutoCloseable {
      * not waited for: nothing here times them, and a peer's host that is down must not hold
      * back the start.
      */
-    private static void warmUp(GrpcAgents agents, GrpcPeers peers) {
+    private static void warmUp(GrpcAgents agents, UdpAgents udp, GrpcPeers peers) {
         long start = System.nanoTime();
         List<CompletableFuture<String>> toPeers = peers.warmUp(WARM_UP_MS);
-        String how = agents.warmUp(WARM_UP_MS).stream().map(CompletableFuture::join).collect(Collectors.joining(", "));
+        List<CompletableFuture<String>> calls = new java.util.ArrayList<>(agents.warmUp(WARM_UP_MS));
+        if (udp != null) { // the datagram path is what probes take; gRPC still carries Promote and Release
+            calls.addAll(udp.warmUp(WARM_UP_MS));
+        }
+        String how = calls.stream().map(CompletableFuture::join).collect(Collectors.joining(", "));
         log.info("warm-up took {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), how);
         CompletableFuture.allOf(toPeers.toArray(CompletableFuture[]::new)).thenRun(() -> log.info("warm-up of peers: {}",
                 toPeers.stream().map(CompletableFuture::join).collect(Collectors.joining(", "))));
@@ -135,6 +168,9 @@ public final class WatcherNode implements AutoCloseable {
         core.execute(watcher::stop);
         server.close();
         peers.close();
+        if (udp != null) {
+            udp.close();
+        }
         agents.close();
         core.close();
     }

@@ -25,6 +25,20 @@ final class Wiring {
         return id;
     }
 
+    /**
+     * A process's incarnation on the probe datagrams: its start time (wall clock) in the high
+     * bits, so that a receiver takes a restart for a new run and refuses recordings of an older
+     * one (see transport/udp's ReplayWindow); random low bits, never 0.
+     */
+    static long datagramIncarnation() {
+        long id = (System.currentTimeMillis() << 16) | (new SecureRandom().nextInt() & 0xFFFF);
+        return id == 0 ? 1 : id;
+    }
+
+    static java.net.InetSocketAddress udp(ClusterFile.HostPort hp) {
+        return new java.net.InetSocketAddress(hp.host(), hp.port());
+    }
+
     static Endpoint endpoint(ClusterFile.HostPort hp) {
         return new Endpoint(hp.host(), hp.port());
     }

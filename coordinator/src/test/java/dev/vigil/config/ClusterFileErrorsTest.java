@@ -160,7 +160,7 @@ class ClusterFileErrorsTest {
                 row("snake_case key", edit("down-after: 5s", "down_after: 5s"), 16, "groups[0].down_after",
                         "did you mean 'down-after'?"),
                 row("unknown top-level key", "verbose: true\n" + BASE, 1, "verbose",
-                        "unknown key 'verbose' at the top level; expected one of: state-dir, tls, watchers, groups"),
+                        "unknown key 'verbose' at the top level; expected one of: state-dir, tls, probe-transport, probe-key-file, watchers, groups"),
                 row("misspelt top-level key", edit("state-dir:", "statedir:"), 1, "statedir",
                         "did you mean 'state-dir'?"),
                 row("duplicate key", edit("quorum: 2", "down-after: 6s"), 16, "groups[0].down-after",

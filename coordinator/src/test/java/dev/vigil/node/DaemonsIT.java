@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real processes on loopback: three watchers and two agents started from the built jar, over
- * real gRPC (plaintext, then mutual TLS), with hooks that only record their calls. The primary's
+ * real gRPC (plaintext, then mutual TLS, then with probes as UDP datagrams), with hooks that only record their calls. The primary's
  * agent is SIGKILLed; exactly one Promote must reach the standby, every watcher must name it
  * primary, and the old agent, restarted, must stay a standby.
  */
@@ -48,6 +48,19 @@ class DaemonsIT {
     void primaryAgentKilledFailsOverOnceOverMutualTls() throws Exception {
         run(true);
     }
+
+    /** Probes as authenticated datagrams; Promote, Release and everything else still over gRPC. */
+    @Test
+    void primaryAgentKilledFailsOverOnceWithUdpProbes() throws Exception {
+        udp = true;
+        run(false);
+        for (String w : List.of("w1", "w2", "w3")) {
+            String log = Files.readString(dir.resolve(w + ".log"));
+            assertTrue(log.contains("transport=udp") && log.contains("answered over udp"), w + ": " + log);
+        }
+    }
+
+    private boolean udp;
 
     private void run(boolean tls) throws Exception {
         assertTrue(Files.isRegularFile(JAR), "build the jar first: " + JAR);
@@ -99,6 +112,12 @@ class DaemonsIT {
     private String cluster(Path hook, Path certs) throws IOException {
         var sb = new StringBuilder();
         sb.append("state-dir: ").append(dir.resolve("state")).append('\n');
+        if (udp) {
+            Path key = dir.resolve("probe.key");
+            Files.writeString(key, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            sb.append("probe-transport: udp\nprobe-key-file: ").append(key).append('\n');
+        }
         if (certs != null) {
             sb.append("tls:\n  ca: ").append(certs.resolve("ca.pem")).append('\n')
                     .append("  cert: ").append(certs).append("/{id}.pem\n")

@@ -15,19 +15,19 @@ import java.util.function.BiConsumer;
  * was due together and no message waits for a later one. A watcher of many groups would
  * otherwise make one gRPC call per group per node every probe interval.
  */
-final class Coalescer<K, T> {
+public final class Coalescer<K, T> {
     private final Executor core;
     private final int maxBatch;
     private final BiConsumer<K, List<T>> send;
     private final Map<K, List<T>> pending = new HashMap<>();
 
-    Coalescer(Executor core, int maxBatch, BiConsumer<K, List<T>> send) {
+    public Coalescer(Executor core, int maxBatch, BiConsumer<K, List<T>> send) {
         this.core = core;
         this.maxBatch = maxBatch;
         this.send = send;
     }
 
-    void add(K to, T item) {
+    public void add(K to, T item) {
         List<T> full = null;
         boolean first;
         synchronized (this) {

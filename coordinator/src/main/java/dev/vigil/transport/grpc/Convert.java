@@ -128,28 +128,30 @@ public final class Convert {
     }
 
     // ---- agent ----------------------------------------------------------------------------
+    // The probe conversions are public: the datagram transport (transport/udp) carries the same
+    // messages and validates them the same way.
 
-    static dev.vigil.proto.v1.ProbeRequest proto(ProbeRequest r) {
+    public static dev.vigil.proto.v1.ProbeRequest proto(ProbeRequest r) {
         return dev.vigil.proto.v1.ProbeRequest.newBuilder().setGroup(r.group().value()).setWatcher(r.watcher().value())
                 .setNode(r.node().value()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
                 .setVouchTerm(r.vouchTerm()).setAckIncarnation(r.ackIncarnation()).setAckStamp(r.ackStamp()).setTerm(r.term())
                 .setConfigFingerprint(r.fingerprint()).build();
     }
 
-    static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
+    public static ProbeRequest domain(dev.vigil.proto.v1.ProbeRequest m) {
         return new ProbeRequest(group(m.getGroup()), watcher("watcher", m.getWatcher()), node("node", m.getNode()),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("vouch_term", m.getVouchTerm()),
                 m.getAckIncarnation(), m.getAckStamp(), term("term", m.getTerm()), fingerprint(m.getConfigFingerprint()));
     }
 
-    static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
+    public static dev.vigil.proto.v1.ProbeReply proto(ProbeReply r) {
         return dev.vigil.proto.v1.ProbeReply.newBuilder().setGroup(r.group().value()).setNode(r.node().value())
                 .setServing(r.serving()).setStamp(r.stamp()).setConfigEpoch(r.configEpoch()).setPrimary(str(r.primary()))
                 .setHighestTerm(r.highestTerm()).setHoldsIp(r.holdsIp()).setIncarnation(r.incarnation())
                 .setConfigFingerprint(r.fingerprint()).build();
     }
 
-    static ProbeReply domain(dev.vigil.proto.v1.ProbeReply m) {
+    public static ProbeReply domain(dev.vigil.proto.v1.ProbeReply m) {
         return new ProbeReply(group(m.getGroup()), node("node", m.getNode()), m.getServing(), m.getIncarnation(),
                 m.getStamp(),
                 term("config_epoch", m.getConfigEpoch()), nodeOrNull(m.getPrimary()), term("highest_term", m.getHighestTerm()),
