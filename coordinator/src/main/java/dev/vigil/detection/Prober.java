@@ -92,15 +92,6 @@ public final class Prober {
     }
 
     /**
-     * Whether the node answered "serving" within down-after, and its latest answer still says
-     * so, valid for its role or not: a primary told to step down still serves, and can be
-     * promoted again if nothing else can; a node whose promotion failed for good does not.
-     */
-    public boolean serving(long now) {
-        return lastReplyServing && now - lastServing <= timings.downAfterMs();
-    }
-
-    /**
      * Whether the node is answering now: its latest timely reply said "serving" and came to a
      * probe sent within the last probe interval + probe-timeout. What a failover's target must
      * be, and what a primary is that {@code --force} must not fence.

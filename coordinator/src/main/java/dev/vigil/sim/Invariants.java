@@ -1,16 +1,10 @@
 package dev.vigil.sim;
 
-import dev.vigil.config.ClusterConfig;
-import dev.vigil.config.GroupConfig;
 import dev.vigil.core.Event;
 import dev.vigil.core.EventSink;
 import dev.vigil.core.NodeId;
-import dev.vigil.core.WatcherId;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
